@@ -170,9 +170,7 @@ class Ziel(ReviewedModel):
     )
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
-    befunde = models.ManyToManyField(
-        Befund, verbose_name=_("answers findings"), blank=True, related_name="ziele"
-    )
+    befunde = models.ManyToManyField(Befund, verbose_name=_("answers findings"), blank=True, related_name="ziele")
 
     class Meta:
         verbose_name = _("goal")

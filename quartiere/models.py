@@ -32,9 +32,7 @@ class Quartier(models.Model):
         _("“Soziale Stadt” area"), default=False, help_text=_("Part of the federal programme “Soziale Stadt”.")
     )
     development_needs = models.TextField(_("development needs"), blank=True)
-    boundary = models.JSONField(
-        _("boundary (GeoJSON)"), null=True, blank=True, validators=[validate_geojson]
-    )
+    boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True, validators=[validate_geojson])
 
     class Meta:
         verbose_name = _("quarter")
@@ -52,9 +50,7 @@ class Kennzahl(models.Model):
         Quartier, verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="kennzahlen"
     )
     name = models.CharField(_("indicator"), max_length=200)
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
     unit = models.CharField(_("unit"), max_length=50, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
@@ -92,14 +88,10 @@ class Jahresziel(ReviewedModel):
     quartier = models.ForeignKey(
         Quartier, verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="jahresziele"
     )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
     title = models.CharField(_("goal"), max_length=300)
     description = models.TextField(_("description"), blank=True)
-    assessment = models.CharField(
-        _("assessment"), max_length=20, choices=Assessment.choices, default=Assessment.OPEN
-    )
+    assessment = models.CharField(_("assessment"), max_length=20, choices=Assessment.choices, default=Assessment.OPEN)
     assessment_statement = models.TextField(_("statement on the assessment"), blank=True)
     carried_over_from = models.OneToOneField(
         "self",

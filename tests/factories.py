@@ -5,8 +5,8 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
-from handlungskonzepte import models as hk
 from hameln_quartiere.models import Foerderquelle, Ressort, Role, Stelle, User
+from handlungskonzepte import models as hk
 from quartiere.models import Jahresziel, Kennzahl, Quartier
 from treffpunkte import models as tp
 
@@ -31,9 +31,11 @@ class UserFactory(DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@hameln.invalid")
     password = factory.django.Password("geheim-test-passwort")
     role = Role.GWA
-    ressort = factory.LazyAttribute(lambda u: {"qm": Ressort.STADTENTWICKLUNG, "leitung": Ressort.STADTENTWICKLUNG}.get(
-        u.role, "" if u.role in ("admin", "") else Ressort.FAMILIE_SOZIALES
-    ))
+    ressort = factory.LazyAttribute(
+        lambda u: {"qm": Ressort.STADTENTWICKLUNG, "leitung": Ressort.STADTENTWICKLUNG}.get(
+            u.role, "" if u.role in ("admin", "") else Ressort.FAMILIE_SOZIALES
+        )
+    )
 
     @factory.post_generation
     def quartiere(self, create, extracted, **kwargs):

@@ -96,9 +96,7 @@ class Kontaktperson(models.Model):
     function = models.CharField(_("function"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
-    is_public = models.BooleanField(
-        _("shown publicly"), default=False, help_text=_("Only with the person's consent.")
-    )
+    is_public = models.BooleanField(_("shown publicly"), default=False, help_text=_("Only with the person's consent."))
 
     class Meta:
         verbose_name = _("contact person")
@@ -231,9 +229,7 @@ class Angebot(ReviewedModel):
     zielgruppen = models.ManyToManyField(
         Zielgruppe, verbose_name=_("target groups"), blank=True, related_name="angebote"
     )
-    sprachen = models.ManyToManyField(
-        Sprache, verbose_name=_("languages spoken"), blank=True, related_name="angebote"
-    )
+    sprachen = models.ManyToManyField(Sprache, verbose_name=_("languages spoken"), blank=True, related_name="angebote")
     free_of_charge = models.BooleanField(_("free of charge"), default=True)
     cost_note = models.CharField(_("costs"), max_length=200, blank=True)
     registration_required = models.BooleanField(_("registration required"), default=False)
@@ -292,9 +288,7 @@ class Schedule(models.Model):
     interval = models.PositiveSmallIntegerField(
         _("every n weeks"), default=1, validators=[MinValueValidator(1), MaxValueValidator(8)]
     )
-    week_of_month = models.SmallIntegerField(
-        _("week of the month"), choices=WeekOfMonth.choices, null=True, blank=True
-    )
+    week_of_month = models.SmallIntegerField(_("week of the month"), choices=WeekOfMonth.choices, null=True, blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
     start_time = models.TimeField(_("from"))
     end_time = models.TimeField(_("until"))
@@ -324,7 +318,9 @@ class Schedule(models.Model):
                 violation_error_message=_("The end time must be after the start time."),
             ),
             models.CheckConstraint(
-                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
                 name="schedule_valid_until_not_before_from",
                 violation_error_message=_("The end must not be before the start."),
             ),
@@ -413,9 +409,7 @@ class Teilnahme(models.Model):
         OCCURRENCE = "occurrence", _("Single occurrence")
         MONTH = "month", _("Month")
 
-    angebot = models.ForeignKey(
-        Angebot, verbose_name=_("offer"), on_delete=models.PROTECT, related_name="teilnahmen"
-    )
+    angebot = models.ForeignKey(Angebot, verbose_name=_("offer"), on_delete=models.PROTECT, related_name="teilnahmen")
     period = models.CharField(_("counted per"), max_length=10, choices=Period.choices, default=Period.OCCURRENCE)
     date = models.DateField(_("date"), help_text=_("For a month: its first day."))
     participants = models.PositiveIntegerField(_("participants"), validators=[MaxValueValidator(100000)])
