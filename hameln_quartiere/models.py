@@ -1,5 +1,7 @@
 """People, their roles and posts, and the pieces every content entry shares."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -113,7 +115,7 @@ class Stelle(models.Model):
         _("full-time equivalent"),
         max_digits=4,
         decimal_places=2,
-        validators=[MinValueValidator(0.01)],
+        validators=[MinValueValidator(Decimal("0.01"), message=_("FTE must be above 0."))],
         help_text=_("Share of a full-time post, e.g. 0.75."),
     )
     funding = models.ForeignKey(

@@ -16,7 +16,7 @@ T = datetime.time
 
 # (factory, bad values, field the error belongs to, German message at that field)
 CASES = {
-    "stelle-fte-zero": (f.StelleFactory, {"fte": "0"}, "fte", "größer oder gleich 0,01"),
+    "stelle-fte-zero": (f.StelleFactory, {"fte": "0"}, "fte", "Der Stellenanteil muss größer als 0 sein."),
     "stelle-end-before-start": (
         f.StelleFactory,
         {"start": D(2019, 6, 1), "end": D(2019, 1, 1)},
