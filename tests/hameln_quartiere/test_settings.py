@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from hameln_quartiere.env import env_bool, env_database, env_int, env_list
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def start_django(**env):
