@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
 from hameln_quartiere.models import Foerderquelle, Ressort, Role, Stelle, User
@@ -41,6 +42,14 @@ class UserFactory(DjangoModelFactory):
     def quartiere(self, create, extracted, **kwargs):
         if create and extracted:
             self.quartiere.set(extracted)
+
+
+class GroupFactory(DjangoModelFactory):
+    class Meta:
+        model = Group
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Gruppe {n}")
 
 
 class FoerderquelleFactory(DjangoModelFactory):

@@ -1,1 +1,211 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 
+from hameln_quartiere.admin import REVIEW_FIELDSET, BaseAdmin, ReviewedModelAdmin
+from treffpunkte.models import (
+    Angebot,
+    Cancellation,
+    Kategorie,
+    Kontaktperson,
+    Schedule,
+    Sprache,
+    Teilnahme,
+    Traeger,
+    Treffpunkt,
+    Zielgruppe,
+)
+
+
+class AngebotCountMixin:
+    """A changelist column with the number of offers, counted in the list query."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(angebot_count=Count("angebote", distinct=True))
+
+    @admin.display(description=_("offers"), ordering="angebot_count")
+    def angebot_count(self, obj):
+        return obj.angebot_count
+
+
+@admin.register(Kategorie)
+class KategorieAdmin(AngebotCountMixin, BaseAdmin):
+    list_display = ("name", "angebot_count")
+    search_fields = ("name",)
+
+
+@admin.register(Zielgruppe)
+class ZielgruppeAdmin(AngebotCountMixin, BaseAdmin):
+    list_display = ("name", "angebot_count")
+    search_fields = ("name",)
+
+
+@admin.register(Sprache)
+class SpracheAdmin(AngebotCountMixin, BaseAdmin):
+    list_display = ("name", "code", "angebot_count")
+    search_fields = ("name", "code")
+
+
+class KontaktpersonInline(admin.TabularInline):
+    model = Kontaktperson
+    fields = ("name", "function", "email", "phone", "is_public")
+    extra = 0
+
+
+@admin.register(Traeger)
+class TraegerAdmin(BaseAdmin):
+    list_display = ("name", "kind", "city", "email", "phone", "treffpunkt_count", "is_demo")
+    list_filter = ("kind", "is_demo")
+    search_fields = ("name", "description", "email", "street")
+    inlines = (KontaktpersonInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(treffpunkt_count=Count("treffpunkte", distinct=True))
+
+    @admin.display(description=_("meeting points"), ordering="treffpunkt_count")
+    def treffpunkt_count(self, obj):
+        return obj.treffpunkt_count
+
+
+@admin.register(Kontaktperson)
+class KontaktpersonAdmin(BaseAdmin):
+    list_display = ("name", "traeger", "function", "email", "phone", "is_public")
+    list_filter = ("is_public", "traeger__kind")
+    search_fields = ("name", "function", "email", "traeger__name")
+    autocomplete_fields = ("traeger",)
+    list_select_related = ("traeger",)
+
+
+class AngebotInlineFormSet(BaseInlineFormSet):
+    """A new offer added at a meeting point lies in the meeting point's quarter."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if form.instance.pk is None:
+            form.instance.quartier_id = self.instance.quartier_id
+
+
+class AngebotInline(admin.TabularInline):
+    model = Angebot
+    formset = AngebotInlineFormSet
+    fields = ("title", "kategorie", "is_mobile", "review_state")
+    readonly_fields = ("review_state",)
+    autocomplete_fields = ("kategorie",)
+    show_change_link = True
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("kategorie")
+
+
+@admin.register(Treffpunkt)
+class TreffpunktAdmin(AngebotCountMixin, ReviewedModelAdmin):
+    list_display = ("name", "quartier", "traeger", "status", "in_praxisnetzwerk", "angebot_count", "review_state")
+    list_filter = ("quartier", "status", "review_state", "in_praxisnetzwerk", "step_free", "is_demo")
+    search_fields = ("name", "slug", "street", "description", "traeger__name")
+    autocomplete_fields = ("quartier", "traeger")
+    list_select_related = ("quartier", "traeger")
+    prepopulated_fields = {"slug": ("name",)}
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "quartier", "traeger", "status", "description")}),
+        (
+            _("Address and contact"),
+            {"fields": ("street", "postal_code", "city", "latitude", "longitude", "email", "phone")},
+        ),
+        (
+            _("Opening and accessibility"),
+            {"fields": ("opening_hours", "step_free", "accessible_toilet", "accessibility_notes")},
+        ),
+        (_("Lifecycle"), {"fields": ("opened_on", "closed_on", "in_praxisnetzwerk")}),
+        REVIEW_FIELDSET,
+    )
+    inlines = (AngebotInline,)
+
+
+class ScheduleInline(admin.TabularInline):
+    model = Schedule
+    fields = (
+        "kind",
+        "weekday",
+        "interval",
+        "week_of_month",
+        "date",
+        "start_time",
+        "end_time",
+        "valid_from",
+        "valid_until",
+        "treffpunkt",
+        "place",
+    )
+    autocomplete_fields = ("treffpunkt",)
+    extra = 0
+
+
+class CancellationInline(admin.TabularInline):
+    model = Cancellation
+    fields = ("date", "reason")
+    extra = 0
+
+
+class TeilnahmeInline(admin.TabularInline):
+    model = Teilnahme
+    fields = ("period", "date", "participants", "note", "recorded_by")
+    readonly_fields = ("recorded_by",)
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+
+
+@admin.register(Angebot)
+class AngebotAdmin(ReviewedModelAdmin):
+    list_display = ("title", "treffpunkt", "quartier", "kategorie", "is_mobile", "times", "review_state")
+    list_filter = ("quartier", "kategorie", "zielgruppen", "sprachen", "is_mobile", "free_of_charge", "review_state")
+    search_fields = ("title", "description", "treffpunkt__name", "contact")
+    autocomplete_fields = ("quartier", "treffpunkt", "kategorie", "zielgruppen", "sprachen")
+    list_select_related = ("treffpunkt", "quartier", "kategorie")
+    fieldsets = (
+        (None, {"fields": ("title", "description", "quartier", "treffpunkt", "is_mobile", "kategorie")}),
+        (_("Who it is for"), {"fields": ("zielgruppen", "sprachen")}),
+        (_("Taking part"), {"fields": ("free_of_charge", "cost_note", "registration_required", "contact")}),
+        REVIEW_FIELDSET,
+    )
+    inlines = (ScheduleInline, CancellationInline, TeilnahmeInline)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("schedules")
+
+    @admin.display(description=_("times"))
+    def times(self, obj):
+        return "; ".join(str(schedule) for schedule in obj.schedules.all())
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(BaseAdmin):
+    list_display = ("angebot", "kind", "weekday", "week_of_month", "date", "start_time", "end_time", "valid_until")
+    list_filter = ("kind", "weekday", "angebot__quartier")
+    search_fields = ("angebot__title", "place")
+    autocomplete_fields = ("angebot", "treffpunkt")
+    list_select_related = ("angebot",)
+
+
+@admin.register(Cancellation)
+class CancellationAdmin(BaseAdmin):
+    list_display = ("date", "angebot", "reason")
+    list_filter = ("angebot__quartier",)
+    search_fields = ("angebot__title", "reason")
+    autocomplete_fields = ("angebot",)
+    list_select_related = ("angebot",)
+    date_hierarchy = "date"
+
+
+@admin.register(Teilnahme)
+class TeilnahmeAdmin(BaseAdmin):
+    list_display = ("date", "angebot", "period", "participants", "recorded_by", "recorded_at")
+    list_filter = ("period", "angebot__quartier", "angebot__kategorie")
+    search_fields = ("angebot__title", "note")
+    autocomplete_fields = ("angebot",)
+    list_select_related = ("angebot", "recorded_by")
+    readonly_fields = ("recorded_by", "recorded_at")
+    date_hierarchy = "date"

@@ -175,7 +175,8 @@ def test_admin_form_shows_the_german_message_at_the_field(case, superuser):
     assert field in form.errors, form.errors
     assert any(message in text for text in form.errors[field]), form.errors
     obj.refresh_from_db()
-    assert all(getattr(obj, key) != value for key, value in bad.items() if not isinstance(value, type))
+    stored = {key: getattr(obj, key) for key, value in bad.items() if not isinstance(value, type)}
+    assert stored != {key: value for key, value in bad.items() if not isinstance(value, type)}
 
 
 @pytest.mark.django_db

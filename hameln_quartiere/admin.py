@@ -1,0 +1,124 @@
+"""The city admins' tool: users, roles, staff positions, funding, and the base every content admin shares."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
+from django.db.models import Count
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from hameln_quartiere.models import Foerderquelle, Stelle, User
+
+admin.site.site_header = _("Hameln Quartiere administration")
+admin.site.site_title = _("Hameln Quartiere")
+admin.site.index_title = _("Quarters, meeting points and action concepts")
+
+# The review fields change only through the review services, so the admin shows them and never edits them.
+REVIEW_FIELDS = ("review_state", "version", "created_by", "created_at", "updated_at")
+REVIEW_FIELDSET = (_("Review"), {"classes": ["collapse"], "fields": REVIEW_FIELDS})
+
+# Where an entry records who made it. These fields are not editable, so no form fills them in.
+CREATOR_FIELDS = ("created_by", "author", "recorded_by")
+
+
+def creator_field(model):
+    """The name of the field in which ``model`` records who created a row, or None."""
+    names = {field.name for field in model._meta.concrete_fields}
+    return next((name for name in CREATOR_FIELDS if name in names), None)
+
+
+def quarter_names(obj):
+    """The quarters of ``obj`` as one line; expects ``quartiere`` to be prefetched."""
+    return ", ".join(quartier.name for quartier in obj.quartiere.all())
+
+
+class BaseAdmin(admin.ModelAdmin):
+    """The base of every admin here: a new row records who made it, also when it is added through an inline."""
+
+    # Web addresses typed without a scheme are taken as https (Django 6's default, asked for now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_ordering(self, request):
+        # An annotated count groups the query, and grouped queries drop Meta.ordering; autocomplete then pages
+        # through an unordered list. Ordering explicitly keeps the model's order.
+        return super().get_ordering(request) or self.model._meta.ordering
+
+    def save_model(self, request, obj, form, change):
+        field = creator_field(type(obj))
+        if field and not change:
+            setattr(obj, field, request.user)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        field = creator_field(formset.model)
+        if field:
+            for inline_form in formset.forms:
+                if inline_form.instance.pk is None:
+                    setattr(inline_form.instance, field, request.user)
+        super().save_formset(request, form, formset, change)
+
+
+class ReviewedModelAdmin(BaseAdmin):
+    """Admin for a content entry (a ``ReviewedModel``): the review fields are shown, read-only."""
+
+    readonly_fields = REVIEW_FIELDS
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Role and quarters"), {"fields": ("role", "ressort", "quartiere")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("Role and quarters"), {"fields": ("first_name", "last_name", "email", "role", "ressort", "quartiere")}),
+    )
+    list_display = ("username", "first_name", "last_name", "email", "role", "ressort", "quarters", "is_active")
+    list_filter = ("role", "ressort", "quartiere", "is_active", "is_staff", "is_superuser")
+    autocomplete_fields = ("quartiere",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("quartiere")
+
+    @admin.display(description=_("quarters covered"))
+    def quarters(self, obj):
+        return quarter_names(obj)
+
+
+@admin.register(Foerderquelle)
+class FoerderquelleAdmin(BaseAdmin):
+    list_display = ("name", "kind", "funder", "stelle_count")
+    list_filter = ("kind",)
+    search_fields = ("name", "funder", "description")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(stelle_count=Count("stellen"))
+
+    @admin.display(description=_("staff positions"), ordering="stelle_count")
+    def stelle_count(self, obj):
+        return obj.stelle_count
+
+
+@admin.register(Stelle)
+class StelleAdmin(BaseAdmin):
+    list_display = ("title", "ressort", "holder", "fte", "funding", "period", "quarters")
+    list_filter = ("ressort", "funding", "quartiere")
+    search_fields = ("title", "holder__username", "holder__first_name", "holder__last_name", "funding__name")
+    autocomplete_fields = ("holder", "funding", "quartiere")
+    list_select_related = ("holder", "funding")
+    date_hierarchy = "start"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("quartiere")
+
+    @admin.display(description=_("period"), ordering="start")
+    def period(self, obj):
+        start = date_format(obj.start, "SHORT_DATE_FORMAT")
+        if obj.end is None:
+            return _("since %(start)s") % {"start": start}
+        return f"{start} – {date_format(obj.end, 'SHORT_DATE_FORMAT')}"
+
+    @admin.display(description=_("quarters covered"))
+    def quarters(self, obj):
+        return quarter_names(obj)
