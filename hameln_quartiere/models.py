@@ -54,7 +54,7 @@ class User(AbstractUser):
                 condition=(
                     Q(role="qm", ressort="stadtentwicklung")
                     | Q(role__in=["gwa", "familienfoerderung"], ressort="familie_soziales")
-                    | Q(role="leitung")
+                    | Q(role="leitung", ressort__in=["stadtentwicklung", "familie_soziales"])
                     | Q(role__in=["admin", ""], ressort="")
                 ),
                 name="user_role_matches_ressort",

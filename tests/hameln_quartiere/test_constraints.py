@@ -29,6 +29,12 @@ CASES = {
         "ressort",
         "Diese Rolle gehört zum Ressort",
     ),
+    "user-leadership-without-ressort": (
+        f.UserFactory,
+        {"role": "leitung", "ressort": ""},
+        "ressort",
+        "Die Leitung gehört zu einem der beiden Ressorts.",
+    ),
     "kennzahl-year": (f.KennzahlFactory, {"year": 1800}, "year", "größer oder gleich 1990"),
     "jahresziel-assessment-statement": (
         f.JahreszielFactory,

@@ -1,0 +1,170 @@
+"""`manage.py seed_demo` loads a believable, fictional programme year 2019 and is safe to run again."""
+
+import datetime
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Q, Sum
+
+from hameln_quartiere.demo import DEMO_PASSWORD
+from hameln_quartiere.models import Foerderquelle, Role, Stelle, User
+from quartiere.models import Jahresziel, Quartier
+from tests.factories import TreffpunktFactory
+from treffpunkte.models import Angebot, Schedule, Teilnahme, Traeger, Treffpunkt
+
+APPS = ("hameln_quartiere", "quartiere", "treffpunkte", "handlungskonzepte")
+
+
+@pytest.fixture
+def seed(db, settings):
+    settings.DEBUG = True
+
+    def run(*args):
+        out = StringIO()
+        call_command("seed_demo", *args, stdout=out)
+        return out.getvalue()
+
+    return run
+
+
+def row_counts():
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models(include_auto_created=True)}
+
+
+def test_seed_builds_the_four_quarters_with_kuckuck_as_soziale_stadt_area(seed):
+    seed()
+
+    assert set(Quartier.objects.values_list("name", flat=True)) == {"Kuckuck", "Altstadt", "Nordstadt", "Südstadt"}
+    assert list(Quartier.objects.filter(is_soziale_stadt=True).values_list("name", flat=True)) == ["Kuckuck"]
+    for quartier in Quartier.objects.all():
+        assert "Entwicklungsbedarf" in quartier.development_needs
+        assert quartier.kennzahlen.filter(year=2019).exists()
+
+
+def test_seed_sets_the_approved_yearly_goals_2019_per_quarter(seed):
+    seed()
+
+    goals = Jahresziel.objects.filter(year=2019)
+    assert {(goal.quartier.name, goal.title) for goal in goals} == {
+        ("Kuckuck", "Bestehende Treffpunkte unterstützen"),
+        ("Nordstadt", "Bestehende Treffpunkte unterstützen"),
+        ("Altstadt", "Neue Treffpunkte und Trägerstrukturen aufbauen"),
+        ("Südstadt", "Neue Treffpunkte und Trägerstrukturen aufbauen"),
+    }
+    assert {goal.review_state for goal in goals} == {"approved"}
+
+
+def test_seed_creates_one_login_per_role_that_works_with_the_printed_password(seed):
+    output = seed()
+
+    assert DEMO_PASSWORD in output
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    for username in ("qm", "gwa-kuckuck", "gwa-quartiere", "familienfoerderung", "leitung", "admin"):
+        assert username in output
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff and admin.is_superuser and admin.ressort == ""
+    assert User.objects.get(username="qm").quartiere.count() == 4
+    assert set(User.objects.get(username="gwa-quartiere").quartiere.values_list("name", flat=True)) == {
+        "Altstadt",
+        "Nordstadt",
+        "Südstadt",
+    }
+
+
+def test_gwa_posts_add_up_to_one_and_a_half_fte_of_model_funding_in_2019(seed):
+    seed()
+
+    in_2019 = Q(start__lte=datetime.date(2019, 12, 31)) & (Q(end__isnull=True) | Q(end__gte=datetime.date(2019, 1, 1)))
+    model_funded = Stelle.objects.filter(in_2019, funding__kind=Foerderquelle.Kind.MODEL_FUNDING)
+    assert model_funded.aggregate(total=Sum("fte"))["total"] == Decimal("1.50")
+    assert sorted(model_funded.values_list("holder__username", flat=True)) == ["gwa-kuckuck", "gwa-quartiere"]
+    qm_post = Stelle.objects.get(holder__username="qm")
+    assert (qm_post.fte, qm_post.funding.kind, qm_post.start, qm_post.end) == (
+        Decimal("1.00"),
+        Foerderquelle.Kind.STAFF_PLAN,
+        datetime.date(2017, 3, 1),
+        None,
+    )
+
+
+def test_kuckuck_has_a_mobile_wandering_residents_meeting_at_changing_places(seed):
+    seed()
+
+    meeting = Angebot.objects.get(title="Wandernder Bewohnertreff")
+    assert meeting.quartier.name == "Kuckuck"
+    assert meeting.is_mobile and meeting.treffpunkt is None
+    dates = meeting.schedules.all()
+    assert {schedule.kind for schedule in dates} == {Schedule.Kind.SINGLE}
+    assert len({schedule.place or schedule.treffpunkt_id for schedule in dates}) > 3
+
+
+def test_meeting_points_are_active_in_kuckuck_and_nordstadt_and_being_built_elsewhere(seed):
+    seed()
+
+    for name in ("Kuckuck", "Nordstadt"):
+        assert Treffpunkt.objects.filter(quartier__name=name, status="aktiv", in_praxisnetzwerk=True).exists()
+    for name in ("Altstadt", "Südstadt"):
+        assert not Treffpunkt.objects.filter(quartier__name=name, status="aktiv").exists()
+    assert Treffpunkt.objects.filter(traeger__isnull=True).count() == 1
+    assert not Treffpunkt.objects.filter(is_demo=False).exists()
+    assert not Traeger.objects.filter(is_demo=False).exists()
+
+
+def test_seed_records_attendance_for_each_date_of_2019(seed):
+    seed()
+
+    sprachcafe = Angebot.objects.get(title="Sprachcafé")
+    counts = sprachcafe.teilnahmen.filter(date__year=2019)
+    # 52 Wednesdays in 2019, minus the cancelled 1 May and 25 December.
+    assert counts.count() == 50
+    assert not counts.filter(date__in=sprachcafe.cancellations.values("date")).exists()
+    assert Teilnahme.objects.exclude(date__year=2019).count() == 0
+    assert Teilnahme.objects.values("angebot").distinct().count() >= 10
+
+
+def test_running_twice_changes_nothing(seed):
+    seed()
+    before = row_counts()
+
+    output = seed()
+
+    assert "already present" in output
+    assert row_counts() == before
+
+
+def test_seed_refuses_when_debug_is_off_unless_forced(seed, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        seed()
+    assert not Quartier.objects.exists()
+
+    seed("--force")
+    assert Quartier.objects.count() == 4
+
+
+def test_seed_refuses_to_mix_demo_data_into_real_content(seed):
+    TreffpunktFactory()
+
+    with pytest.raises(CommandError, match="empty database"):
+        seed()
+    assert not Traeger.objects.filter(is_demo=True).exists()
+
+
+def test_every_seeded_object_passes_full_clean(seed):
+    seed()
+
+    for model in apps.get_models():
+        if model._meta.app_label not in APPS:
+            continue
+        objects = model._default_manager.all()
+        if model is Teilnahme:
+            objects = objects[:50]
+        for obj in objects:
+            obj.full_clean()
