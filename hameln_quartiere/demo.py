@@ -17,7 +17,8 @@ from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from handlungskonzepte.models import (
     Befund,
@@ -89,12 +90,16 @@ def seed():
     with transaction.atomic():
         if is_seeded():
             return result
-        if Treffpunkt.objects.exists() or Angebot.objects.exists() or Handlungskonzept.objects.exists():
+        content = (Treffpunkt, Angebot, Handlungskonzept, Traeger, Jahresziel, Stelle)
+        if any(model.objects.exists() for model in content):
             raise DemoDataError(
-                "The database already holds meeting points, offers or action concepts; "
-                "the demo data is meant for an empty database."
+                "The database already holds operators, meeting points, offers, action concepts, yearly goals "
+                "or staff positions; the demo data is meant for an empty database."
             )
-        _Builder(data, result).build()
+        try:
+            _Builder(data, result).build()
+        except (ValidationError, IntegrityError) as error:
+            raise DemoDataError(f"The demo data does not fit the data already in the database: {error}") from error
     result.created = True
     return result
 

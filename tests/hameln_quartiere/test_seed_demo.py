@@ -14,7 +14,7 @@ from django.db.models import Q, Sum
 from hameln_quartiere.demo import DEMO_PASSWORD
 from hameln_quartiere.models import Foerderquelle, Role, Stelle, User
 from quartiere.models import Jahresziel, Quartier
-from tests.factories import TreffpunktFactory
+from tests.factories import JahreszielFactory, StelleFactory, TraegerFactory, TreffpunktFactory
 from treffpunkte.models import Angebot, Schedule, Teilnahme, Traeger, Treffpunkt
 
 APPS = ("hameln_quartiere", "quartiere", "treffpunkte", "handlungskonzepte")
@@ -155,6 +155,16 @@ def test_seed_refuses_to_mix_demo_data_into_real_content(seed):
     with pytest.raises(CommandError, match="empty database"):
         seed()
     assert not Traeger.objects.filter(is_demo=True).exists()
+
+
+@pytest.mark.parametrize("factory", [JahreszielFactory, StelleFactory, TraegerFactory])
+def test_seed_refuses_a_database_with_yearly_goals_posts_or_operators(seed, factory):
+    factory()
+    before = row_counts()
+
+    with pytest.raises(CommandError, match="empty database"):
+        seed()
+    assert row_counts() == before
 
 
 def test_every_seeded_object_passes_full_clean(seed):
