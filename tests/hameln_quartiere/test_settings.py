@@ -44,9 +44,19 @@ def test_malformed_setting_stops_start_up_naming_the_variable(env, variable):
     assert variable in result.stderr.splitlines()[-1]
 
 
-def test_defaults_start_on_sqlite_with_debug():
-    result = start_django(DEBUG="true")
+def test_without_database_url_the_app_runs_on_the_sqlite_file():
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", "from django.db import connection; print(connection.vendor)"],
+        cwd=ROOT,
+        env={**clean, "DEBUG": "true"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "sqlite"
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("true", True), ("1", True), ("On", True), ("no", False), ("", False)])
