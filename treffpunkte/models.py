@@ -200,6 +200,13 @@ class Treffpunkt(ReviewedModel):
             field = "longitude" if self.longitude is None else "latitude"
             raise ValidationError({field: _("Enter both latitude and longitude, or neither.")})
         validate_period(self.opened_on, self.closed_on, "opened_on", "closed_on")
+        if self.pk and self.quartier_id:
+            # Offers carry the quarter of their meeting point; moving the point would leave them behind.
+            previous = Treffpunkt.objects.filter(pk=self.pk).values_list("quartier_id", flat=True).first()
+            if previous not in (None, self.quartier_id) and self.angebote.exists():
+                raise ValidationError(
+                    {"quartier": _("Offers take place at this meeting point; it cannot move to another quarter.")}
+                )
 
 
 class Angebot(ReviewedModel):

@@ -214,3 +214,13 @@ def test_unique_constraints_refuse_duplicates(factory, fields):
     duplicate = factory.build(**{name: getattr(first, name) for name in fields})
     with pytest.raises(ValidationError):
         duplicate.validate_constraints()
+
+
+@pytest.mark.django_db
+def test_a_meeting_point_with_offers_cannot_move_to_another_quarter():
+    angebot = f.AngebotFactory()
+    treffpunkt = angebot.treffpunkt
+    treffpunkt.quartier = f.QuartierFactory()
+    with pytest.raises(ValidationError) as excinfo:
+        treffpunkt.full_clean()
+    assert "kann nicht in ein anderes Quartier verlegt werden" in excinfo.value.message_dict["quartier"][0]
