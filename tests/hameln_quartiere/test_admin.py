@@ -292,3 +292,28 @@ def test_changelist_query_count_does_not_grow_with_the_rows(admin_client, model,
 
     assert model.objects.count() == 30
     assert len(with_30) == len(with_3), "\n".join(with_30)
+
+
+def test_a_bad_progress_update_keeps_the_measure_as_it_was(admin_client):
+    massnahme = f.MassnahmeFactory(title="Männertreff aufbauen", progress=10)
+    data = {
+        "handlungskonzept": massnahme.handlungskonzept_id,
+        "title": "Neuer Titel",
+        "owner": massnahme.owner,
+        "start": "2019-01-01",
+        "end": "2019-12-31",
+        "status": hk.Massnahme.Status.RUNNING,
+        "progress": "40",
+        **management_form("sachstaende", 1),
+        "sachstaende-0-date": "2019-06-30",
+        "sachstaende-0-progress": "150",
+        "sachstaende-0-text": "Zu viel Fortschritt.",
+    }
+
+    response = admin_client.post(admin_url(hk.Massnahme, "change", massnahme.pk), data)
+
+    assert response.status_code == 200
+    assert "kleiner oder gleich 100" in response.text
+    massnahme.refresh_from_db()
+    assert (massnahme.title, massnahme.progress) == ("Männertreff aufbauen", 10)
+    assert not massnahme.sachstaende.exists()
