@@ -7,7 +7,8 @@ from django.db.models import Count
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from hameln_quartiere.models import Foerderquelle, Stelle, User
+from hameln_quartiere.models import Foerderquelle, LogEntry, Stelle, User
+from hameln_quartiere.services import changes, log
 
 admin.site.site_header = _("Hameln Quartiere administration")
 admin.site.site_title = _("Hameln Quartiere")
@@ -32,7 +33,38 @@ def quarter_names(obj):
     return ", ".join(quartier.name for quartier in obj.quartiere.all())
 
 
-class BaseAdmin(admin.ModelAdmin):
+class AuditedAdminMixin:
+    """Every save and delete in the admin lands in the audit log, in the admin's transaction."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        log(obj, "changed" if change else "created", actor=request.user, data={"changes": changes(form)})
+
+    def delete_model(self, request, obj):
+        log(obj, "deleted", actor=request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            log(obj, "deleted", actor=request.user)
+        super().delete_queryset(request, queryset)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.deleted_forms:
+            if inline_form.instance.pk is not None:
+                log(inline_form.instance, "deleted", actor=request.user)
+        saved = [
+            (inline_form, inline_form.instance.pk is None)
+            for inline_form in formset.forms
+            if inline_form.has_changed() and inline_form not in formset.deleted_forms
+        ]
+        super().save_formset(request, form, formset, change)
+        for inline_form, created in saved:
+            verb = "created" if created else "changed"
+            log(inline_form.instance, verb, actor=request.user, data={"changes": changes(inline_form)})
+
+
+class BaseAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """The base of every admin here: a new row records who made it, also when it is added through an inline."""
 
     # Web addresses typed without a scheme are taken as https (Django 6's default, asked for now).
@@ -65,7 +97,7 @@ class ReviewedModelAdmin(BaseAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (_("Role and quarters"), {"fields": ("role", "ressort", "quartiere")}),
@@ -122,3 +154,23 @@ class StelleAdmin(BaseAdmin):
     @admin.display(description=_("quarters covered"))
     def quarters(self, obj):
         return quarter_names(obj)
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(admin.ModelAdmin):
+    """The audit log, to read: nobody adds, changes or deletes a row, not even a superuser."""
+
+    list_display = ("created_at", "actor", "action", "object_repr")
+    list_filter = ("content_type", "created_at")
+    search_fields = ("action", "object_repr", "actor__username", "actor__last_name")
+    list_select_related = ("actor", "content_type")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

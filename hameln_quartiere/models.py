@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -188,3 +189,58 @@ class ReviewedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AuditLogError(Exception):
+    """Raised on any attempt to change or delete what the audit log recorded."""
+
+
+class LogEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogError("The audit log is append-only.")
+
+    def delete(self):
+        raise AuditLogError("The audit log is append-only.")
+
+
+class LogEntry(models.Model):
+    """One step in the history of an entry: who did what, when, with which changes. Append-only.
+
+    Written by ``hameln_quartiere.services.log`` in the same transaction as the change it records.
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("type"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(_("object"), max_length=64)
+    object_repr = models.CharField(_("entry"), max_length=300)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=100, help_text=_("E.g. treffpunkte.angebot.changed"))
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    objects = LogEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"], name="logentry_object_idx")]
+
+    def __str__(self):
+        return f"{self.created_at:%d.%m.%Y %H:%M} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogError("The audit log is append-only.")
