@@ -13,11 +13,11 @@ from hameln_quartiere.env import env_bool, env_database, env_int, env_list
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start_django(**env):
-    """Run `manage.py check` in a fresh process with exactly these settings variables."""
+def start_django(*command, **env):
+    """Run ``command`` (default: `manage.py check`) in a fresh process with exactly these settings variables."""
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY"}}
     return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        list(command) or [sys.executable, "manage.py", "check"],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
@@ -34,7 +34,6 @@ def start_django(**env):
         ({"DEBUG": "true", "DATABASE_URL": "not a url"}, "DATABASE_URL"),
         ({"DEBUG": "vielleicht"}, "DEBUG"),
         ({"DEBUG": "true", "EMAIL_PORT": "smtp"}, "EMAIL_PORT"),
-        ({"DEBUG": "false"}, "SECRET_KEY"),
     ],
 )
 def test_malformed_setting_stops_start_up_naming_the_variable(env, variable):
@@ -42,6 +41,25 @@ def test_malformed_setting_stops_start_up_naming_the_variable(env, variable):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert variable in result.stderr.splitlines()[-1]
+
+
+def test_the_web_server_refuses_to_start_without_secret_key_when_debug_is_off():
+    result = start_django(sys.executable, "-c", "import hameln_quartiere.wsgi", DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off." in result.stderr.splitlines()[-1]
+
+
+def test_the_deploy_check_fails_without_secret_key():
+    result = start_django(
+        sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING", DEBUG="false", ALLOWED_HOSTS="x"
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_commands_that_need_no_key_run_without_production_secrets():
+    result = start_django(sys.executable, "manage.py", "makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
 
 
 def test_without_database_url_the_app_runs_on_the_sqlite_file():
