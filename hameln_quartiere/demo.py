@@ -19,6 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from handlungskonzepte.models import (
     Befund,
@@ -44,7 +45,7 @@ from treffpunkte.models import (
     Zielgruppe,
 )
 
-from .models import Foerderquelle, Stelle, User
+from .models import REVIEWER_ROLES, Foerderquelle, ReviewedModel, ReviewState, Stelle, User
 
 DATA_FILE = Path(__file__).with_name("demo_data.toml")
 # Public on purpose: the command prints it, and it only ever protects demo databases.
@@ -135,6 +136,8 @@ class _Builder:
 
     def save(self, obj, m2m=None):
         """Save a new row after full_clean(), so that the demo never shows what a form would refuse."""
+        if isinstance(obj, ReviewedModel):
+            self.record_review(obj)
         obj.full_clean()
         obj.save()
         for name, related in (m2m or {}).items():
@@ -142,6 +145,23 @@ class _Builder:
         name = type(obj).__name__
         self.result.counts[name] = self.result.counts.get(name, 0) + 1
         return obj
+
+    def record_review(self, entry):
+        """Fill in who submitted and who approved a demo entry, as the review services would have."""
+        if entry.review_state == ReviewState.DRAFT:
+            return
+        author = entry.created_by
+        entry.submitted_by = author
+        entry.submitted_ressort = author.ressort
+        entry.submitted_at = timezone.now()
+        if entry.review_state == ReviewState.APPROVED:
+            quartier_id = entry.get_quartier_id()
+            entry.approved_by = next(
+                user
+                for user in self.users.values()
+                if user.role in REVIEWER_ROLES and user.ressort != author.ressort and user.covers(quartier_id)
+            )
+            entry.approved_at = entry.submitted_at
 
     def get_or_create(self, model, defaults=None, **lookup):
         obj, created = model.objects.get_or_create(**lookup, defaults=defaults)

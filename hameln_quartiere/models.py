@@ -5,10 +5,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,6 +29,13 @@ class Role(models.TextChoices):
     LEADERSHIP = "leitung", _("Leadership")
     ADMIN = "admin", _("City administrator")
 
+
+# The coordinator steers, leadership reads and the city admins keep the whole programme; the quarters
+# assigned to them do not limit what they see (see the help text of ``User.quartiere``).
+ALL_QUARTERS_ROLES = frozenset({Role.QM_COORDINATOR, Role.LEADERSHIP, Role.ADMIN})
+
+# The two roles that write content and review the other Ressort's entries.
+REVIEWER_ROLES = frozenset({Role.QM_COORDINATOR, Role.GWA})
 
 # The Ressort each role belongs to; leadership may sit in either, admins in none.
 ROLE_RESSORT = {
@@ -65,6 +75,22 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    @property
+    def is_city_admin(self):
+        return self.is_active and (self.role == Role.ADMIN or self.is_superuser)
+
+    @property
+    def covers_all_quarters(self):
+        return self.role in ALL_QUARTERS_ROLES or self.is_superuser
+
+    @cached_property
+    def quartier_ids(self):
+        """The ids of the quarters this person works in, read once per request."""
+        return frozenset(self.quartiere.values_list("pk", flat=True))
+
+    def covers(self, quartier_id):
+        return self.covers_all_quarters or quartier_id in self.quartier_ids
 
     def clean(self):
         super().clean()
@@ -164,17 +190,59 @@ class ReviewState(models.TextChoices):
     RETURNED = "returned", _("Returned for revision")
 
 
+class ReviewedQuerySet(models.QuerySet):
+    def approved(self):
+        """Entries with an approved version: what public pages and reports read."""
+        return self.filter(approved_at__isnull=False)
+
+    def in_quarters(self, quartier_ids):
+        return self.filter(**{f"{self.model.quartier_lookup}__in": quartier_ids})
+
+    def visible_to(self, user):
+        """What ``user`` may see in the portal; anything else is a 404 there."""
+        if not user.is_authenticated or not (user.role or user.is_superuser) or not user.is_active:
+            return self.none()
+        if user.covers_all_quarters:
+            return self
+        return self.in_quarters(user.quartier_ids)
+
+    def awaiting_review_by(self, user):
+        """Submitted entries ``user`` may decide on: the other Ressort's, not their own, in their quarters."""
+        if user.role not in REVIEWER_ROLES or not user.is_active:
+            return self.none()
+        return (
+            self.visible_to(user)
+            .filter(review_state=ReviewState.SUBMITTED)
+            .exclude(submitted_by=user)
+            .exclude(submitted_ressort=user.ressort)
+        )
+
+
 class ReviewedModel(models.Model):
     """A content entry that one Ressort writes and the other reviews (see DESIGN.md, the review rule).
 
-    The state only changes through the review services; ``version`` counts saves so that a stale edit can be
-    refused instead of overwriting someone else's.
+    The row holds the approved version once there is one (``approved_at`` set): public pages and reports read
+    it. A later edit is kept in ``pending`` until it is approved, so the approved version stays live. The
+    review fields change only through ``hameln_quartiere.services``; ``version`` counts saves so that a stale
+    edit is refused instead of overwriting someone else's.
+
+    Subclasses name the path to their quarter in ``quartier_lookup``: permissions and scoping follow it.
     """
+
+    quartier_lookup = "quartier"
 
     review_state = models.CharField(
         _("review state"), max_length=20, choices=ReviewState.choices, default=ReviewState.DRAFT, editable=False
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    pending = models.JSONField(
+        _("proposed change"),
+        encoder=DjangoJSONEncoder,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Values proposed for an approved entry, waiting for review."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -186,9 +254,60 @@ class ReviewedModel(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    submitted_ressort = models.CharField(
+        _("submitted by department"), max_length=20, choices=Ressort.choices, blank=True, editable=False
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True, editable=False, db_index=True)
+    override_reason = models.TextField(
+        _("reason for the admin override"),
+        blank=True,
+        editable=False,
+        help_text=_("Set when a city admin decided the last review instead of the other department."),
+    )
+
+    objects = ReviewedQuerySet.as_manager()
 
     class Meta:
         abstract = True
+
+    def get_absolute_url(self):
+        return reverse(f"{self._meta.app_label}:{self._meta.model_name}-detail", args=[self.pk])
+
+    @property
+    def is_live(self):
+        """Whether an approved version exists (and public pages show it)."""
+        return self.approved_at is not None
+
+    @property
+    def has_pending_change(self):
+        return self.pending is not None
+
+    def get_quartier_id(self):
+        """The id of the quarter this entry belongs to, following ``quartier_lookup``."""
+        *path, last = self.quartier_lookup.split("__")
+        obj = self
+        for name in path:
+            obj = getattr(obj, name)
+        return getattr(obj, f"{last}_id")
 
 
 class AuditLogError(Exception):
@@ -201,6 +320,18 @@ class LogEntryQuerySet(models.QuerySet):
 
     def delete(self):
         raise AuditLogError("The audit log is append-only.")
+
+
+# What each dotted action code's last part means, for people reading a history.
+VERB_LABELS = {
+    "created": _("created"),
+    "changed": _("changed"),
+    "submitted": _("submitted for review"),
+    "approved": _("approved"),
+    "returned": _("returned for revision"),
+    "commented": _("commented"),
+    "deleted": _("deleted"),
+}
 
 
 class LogEntry(models.Model):
@@ -244,3 +375,74 @@ class LogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditLogError("The audit log is append-only.")
+
+    @property
+    def verb(self):
+        return self.action.rsplit(".", 1)[-1]
+
+    def get_verb_display(self):
+        return VERB_LABELS.get(self.verb, self.verb)
+
+
+class Comment(models.Model):
+    """A remark on a content entry, by either Ressort, at any state. Returning an entry requires one."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Comment")
+        RETURN = "return", _("Returned for revision")
+        OVERRIDE = "override", _("Admin override")
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("type"), on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(_("object"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMMENT)
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"], name="comment_object_idx")]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Notification(models.Model):
+    """An entry in a person's inbox: something was submitted to them, returned, approved or commented on."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for your review")
+        RETURNED = "returned", _("Returned for revision")
+        APPROVED = "approved", _("Approved")
+        COMMENTED = "commented", _("New comment")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    object_repr = models.CharField(_("entry"), max_length=300)
+    url = models.CharField(_("address"), max_length=300)
+    text = models.TextField(_("text"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.object_repr}"

@@ -1,9 +1,34 @@
-"""Services every app uses. State changes write their audit row in the same transaction."""
+"""Services every app uses: the audit log and the review workflow (see DESIGN.md, the review rule).
 
+State changes happen here only: atomic, keyword-only actor, a ``ReviewError`` when the state or the person does
+not fit, and the audit row written in the same transaction. Views and admin actions call these functions.
+"""
+
+import logging
+
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format, localize
+from django.utils.translation import gettext as _
 
-from hameln_quartiere.models import LogEntry
+from hameln_quartiere.models import (
+    REVIEWER_ROLES,
+    Comment,
+    LogEntry,
+    Notification,
+    ReviewState,
+    Role,
+    User,
+)
+from hameln_quartiere.rules import may, refusal_reason
+
+logger = logging.getLogger(__name__)
 
 # Values that must never reach the log, whatever form or service passes them in.
 SECRET_FIELDS = frozenset({"password", "password1", "password2", "token", "secret"})
@@ -63,3 +88,384 @@ def _choice_label(field, value):
         return queryset.filter(pk=value).first() or value
     choices = getattr(field, "choices", None)
     return dict(choices).get(value, value) if choices else value
+
+
+# --- The review workflow -------------------------------------------------------------------------------------
+
+
+class ReviewError(Exception):
+    """A step that is not possible now (wrong state, wrong person); the message says why, for that person."""
+
+    status = 403
+
+
+class StaleEntry(ReviewError):
+    """The entry was saved by someone else since the person loaded it; ``changes`` lists what they changed."""
+
+    status = 409
+
+    def __init__(self, entry, loaded_version):
+        self.changes = list(changes_since(entry, loaded_version))
+        super().__init__(
+            _("Someone else changed this entry while you had it open. Check their changes before you go on.")
+        )
+
+
+def changes_since(entry, version):
+    """The log rows of changes that made ``entry`` newer than ``version``, oldest first."""
+    return (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(entry), object_id=str(entry.pk), data__version__gt=version
+        )
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+
+
+def with_labels(log_entries, labels):
+    """Pair each log row with its changes as ``(label, old, new)``, labels from ``{field name: label}``."""
+    return [
+        (entry, [(labels.get(name, name), *values) for name, values in entry.data.get("changes", {}).items()])
+        for entry in log_entries
+    ]
+
+
+def _require(actor, action, entry):
+    if not may(actor, action, entry):
+        raise ReviewError(refusal_reason(actor, action, entry))
+
+
+def _lock(entry, version):
+    """The entry's current row, locked for this transaction; refused if it is newer than ``version``."""
+    current = type(entry)._default_manager.select_for_update().get(pk=entry.pk)
+    if version is not None and current.version != version:
+        raise StaleEntry(current, version)
+    return current
+
+
+def _save_review_fields(entry, *fields):
+    entry.version = F("version") + 1
+    entry.save(update_fields=["version", "updated_at", *fields])
+    entry.refresh_from_db(fields=["version", "updated_at"])
+
+
+@transaction.atomic
+def save_entry(form, *, actor):
+    """Save a valid entry form: a new entry as a draft; a change to an approved entry as a proposed change.
+
+    The approved version stays in the row, and live, until the proposed change is approved. A stale form (the
+    entry was saved since it was loaded) raises ``StaleEntry`` and nothing is written.
+    """
+    entry = form.instance
+    if entry._state.adding:
+        _require(actor, "add", entry)
+        entry.created_by = actor
+        entry.review_state = ReviewState.DRAFT
+        form.save()
+        log(entry, "created", actor=actor, data={"changes": changes(form), "version": entry.version})
+        return entry
+
+    current = _lock(entry, form.cleaned_data.get("loaded_version"))
+    _require(actor, "change", current)
+    if not form.has_changed():
+        return current
+    new_version = current.version + 1
+    if current.approved_at is None:
+        # No approved version yet: the row itself is the draft.
+        entry.version = new_version
+        form.save()
+    else:
+        proposal = {**(current.pending or {}), **proposal_from_form(form)}
+        state = ReviewState.DRAFT if current.review_state == ReviewState.APPROVED else current.review_state
+        type(entry)._default_manager.filter(pk=entry.pk).update(
+            pending=proposal, review_state=state, version=new_version, updated_at=timezone.now()
+        )
+        # The form wrote the proposed values onto the instance while validating; the row keeps the approved ones.
+        entry.refresh_from_db()
+    log(
+        entry,
+        "changed",
+        actor=actor,
+        data={"changes": changes(form), "version": new_version, "proposed": current.approved_at is not None},
+    )
+    return entry
+
+
+@transaction.atomic
+def submit_for_review(entry, *, actor, version=None):
+    """Hand a draft (or a returned entry) to the other Ressort for review."""
+    entry = _lock(entry, version)
+    _require(actor, "submit", entry)
+    entry.review_state = ReviewState.SUBMITTED
+    entry.submitted_by = actor
+    entry.submitted_at = timezone.now()
+    entry.submitted_ressort = actor.ressort
+    _save_review_fields(entry, "review_state", "submitted_by", "submitted_at", "submitted_ressort")
+    log(entry, "submitted", actor=actor, data={"version": entry.version})
+    notify(
+        reviewers_for(entry, actor=actor),
+        kind=Notification.Kind.SUBMITTED,
+        entry=entry,
+        actor=actor,
+        url=reverse(_url_name(entry, "review"), args=[entry.pk]),
+    )
+    return entry
+
+
+def _decide(entry, *, actor, override_reason):
+    """Check that ``actor`` may decide on ``entry``, as reviewer or (with a reason) as admin override."""
+    if may(actor, "review", entry):
+        return ""
+    if may(actor, "override", entry):
+        reason = override_reason.strip()
+        if not reason:
+            raise ReviewError(_("An admin override needs a reason."))
+        return reason
+    raise ReviewError(refusal_reason(actor, "review", entry))
+
+
+@transaction.atomic
+def approve(entry, *, actor, version=None, override_reason=""):
+    """Approve a submitted entry; a proposed change replaces the approved version now."""
+    entry = _lock(entry, version)
+    reason = _decide(entry, actor=actor, override_reason=override_reason)
+    applied, m2m = {}, {}
+    if entry.pending is not None:
+        applied = {row.name: [row.old, row.new] for row in proposal_diff(entry) if row.changed}
+        m2m = apply_proposal(entry)
+        try:
+            entry.full_clean()
+        except ValidationError as error:
+            raise ReviewError(
+                _("The change can no longer be applied: %(errors)s") % {"errors": " ".join(error.messages)}
+            ) from error
+    entry.pending = None
+    entry.review_state = ReviewState.APPROVED
+    entry.approved_by = actor
+    entry.approved_at = timezone.now()
+    entry.override_reason = reason
+    entry.version = F("version") + 1
+    entry.save()
+    entry.refresh_from_db(fields=["version", "updated_at"])
+    for name, pks in m2m.items():
+        getattr(entry, name).set(pks)
+    log(entry, "approved", actor=actor, data={"changes": applied, "version": entry.version, "override": reason})
+    if reason:
+        Comment.objects.create(
+            content_type=ContentType.objects.get_for_model(entry),
+            object_id=entry.pk,
+            author=actor,
+            kind=Comment.Kind.OVERRIDE,
+            text=reason,
+        )
+    notify(_authors(entry, actor=actor), kind=Notification.Kind.APPROVED, entry=entry, actor=actor, text=reason)
+    return entry
+
+
+@transaction.atomic
+def return_for_revision(entry, *, actor, comment, version=None, override_reason=""):
+    """Send a submitted entry back to its authors, saying what needs to change (a comment is required)."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ReviewError(_("Say what needs to change: returning an entry needs a comment."))
+    entry = _lock(entry, version)
+    reason = _decide(entry, actor=actor, override_reason=override_reason)
+    entry.review_state = ReviewState.RETURNED
+    entry.override_reason = reason
+    _save_review_fields(entry, "review_state", "override_reason")
+    Comment.objects.create(
+        content_type=ContentType.objects.get_for_model(entry),
+        object_id=entry.pk,
+        author=actor,
+        kind=Comment.Kind.RETURN,
+        text=comment,
+    )
+    log(entry, "returned", actor=actor, data={"comment": comment, "version": entry.version, "override": reason})
+    notify(_authors(entry, actor=actor), kind=Notification.Kind.RETURNED, entry=entry, actor=actor, text=comment)
+    return entry
+
+
+@transaction.atomic
+def add_comment(entry, *, actor, text):
+    """Add a comment to the entry's thread; everyone involved hears of it."""
+    text = (text or "").strip()
+    if not text:
+        raise ReviewError(_("The comment is empty."))
+    _require(actor, "comment", entry)
+    comment = Comment.objects.create(
+        content_type=ContentType.objects.get_for_model(entry), object_id=entry.pk, author=actor, text=text
+    )
+    log(entry, "commented", actor=actor, data={"comment": text})
+    involved = {*_authors(entry, actor=actor), *_commenters(entry, actor=actor)}
+    notify(involved, kind=Notification.Kind.COMMENTED, entry=entry, actor=actor, text=text)
+    return comment
+
+
+@transaction.atomic
+def delete_entry(entry, *, actor):
+    """Delete an entry that was never approved (the admins may delete any); the log keeps what it was."""
+    entry = _lock(entry, None)
+    _require(actor, "delete", entry)
+    log(entry, "deleted", actor=actor)
+    entry.delete()
+
+
+# --- Proposed changes: stored as JSON next to the approved version ------------------------------------------
+
+
+def content_fields(model):
+    """The fields people write in an entry: concrete and many-to-many, editable, without the review fields."""
+    return [
+        field
+        for field in model._meta.get_fields()
+        if (field.concrete or field.many_to_many) and not field.auto_created and field.editable
+    ]
+
+
+def proposal_from_form(form):
+    """The values of a valid entry form as JSON-ready data: foreign keys as ids, many-to-many as id lists."""
+    opts = form.instance._meta
+    proposal = {}
+    for field in content_fields(type(form.instance)):
+        if field.name not in form.cleaned_data:
+            continue
+        if field.many_to_many:
+            proposal[field.name] = sorted(obj.pk for obj in form.cleaned_data[field.name])
+        else:
+            proposal[field.name] = opts.get_field(field.name).value_from_object(form.instance)
+    return proposal
+
+
+def proposed_values(entry):
+    """The proposed change as field values (many-to-many as id lists), e.g. as a form's initial values."""
+    values = {}
+    for field in content_fields(type(entry)):
+        if field.name not in (entry.pending or {}):
+            continue
+        raw = entry.pending[field.name]
+        values[field.name] = raw if field.many_to_many else field.to_python(raw)
+    return values
+
+
+def apply_proposal(entry):
+    """Set the proposed values on ``entry`` (in memory); returns the many-to-many values to set after saving."""
+    m2m = {}
+    for name, value in proposed_values(entry).items():
+        field = entry._meta.get_field(name)
+        if field.many_to_many:
+            m2m[name] = value
+        else:
+            setattr(entry, field.attname, value)
+    return m2m
+
+
+class DiffRow:
+    """One field of an entry, its approved and its proposed value as people read them."""
+
+    def __init__(self, field, old, new, changed):
+        self.name = field.name
+        self.label = field.verbose_name
+        self.old = old
+        self.new = new
+        self.changed = changed
+
+
+def proposal_diff(entry):
+    """The reviewer's view, field by field: the approved value (None for a new entry) beside the proposed one."""
+    if entry.approved_at is None:
+        return [DiffRow(field, None, display(entry, field), True) for field in content_fields(type(entry))]
+    proposed_entry = type(entry)._default_manager.get(pk=entry.pk) if entry.pending else entry
+    m2m = apply_proposal(proposed_entry)
+    rows = []
+    for field in content_fields(type(entry)):
+        if field.many_to_many:
+            old_ids = {obj.pk for obj in getattr(entry, field.name).all()}
+            new_ids = set(m2m.get(field.name, old_ids))
+            new = display_related(field.related_model._default_manager.filter(pk__in=new_ids))
+            rows.append(DiffRow(field, display(entry, field), new, old_ids != new_ids))
+        else:
+            changed = field.value_from_object(entry) != field.value_from_object(proposed_entry)
+            rows.append(DiffRow(field, display(entry, field), display(proposed_entry, field), changed))
+    return rows
+
+
+def display(entry, field):
+    """The value of ``field`` on ``entry`` as a person reads it."""
+    if field.many_to_many:
+        return display_related(getattr(entry, field.name).all())
+    value = getattr(entry, field.name)
+    if value is None or value == "":
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if hasattr(value, "year") and not hasattr(value, "hour"):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(localize(value))
+
+
+def display_related(queryset):
+    return ", ".join(sorted(str(obj) for obj in queryset))
+
+
+# --- Who hears of a step -------------------------------------------------------------------------------------
+
+
+def _url_name(entry, action):
+    return f"{entry._meta.app_label}:{entry._meta.model_name}-{action}"
+
+
+def reviewers_for(entry, *, actor):
+    """Everyone who may decide on ``entry`` now that ``actor`` submitted it."""
+    return (
+        User.objects.filter(is_active=True, role__in=REVIEWER_ROLES)
+        .exclude(pk=actor.pk)
+        .exclude(ressort=actor.ressort)
+        .filter(Q(role=Role.QM_COORDINATOR) | Q(quartiere=entry.get_quartier_id()))
+        .distinct()
+    )
+
+
+def _authors(entry, *, actor):
+    ids = {entry.created_by_id, entry.submitted_by_id} - {None, actor.pk}
+    return User.objects.filter(pk__in=ids, is_active=True)
+
+
+def _commenters(entry, *, actor):
+    ids = Comment.objects.filter(content_type=ContentType.objects.get_for_model(entry), object_id=entry.pk).values_list(
+        "author_id", flat=True
+    )
+    return User.objects.filter(pk__in=ids, is_active=True).exclude(pk=actor.pk)
+
+
+def notify(recipients, *, kind, entry, actor, text="", url=None):
+    """Put a notification in each recipient's inbox and send them an e-mail once the transaction commits."""
+    url = url or entry.get_absolute_url()
+    recipients = [user for user in recipients if user.pk != actor.pk]
+    Notification.objects.bulk_create(
+        Notification(recipient=user, actor=actor, kind=kind, object_repr=str(entry)[:300], url=url, text=text)
+        for user in recipients
+    )
+    mails = [(user.email, kind, str(entry), str(actor), text, url) for user in recipients if user.email]
+    if mails:
+        transaction.on_commit(lambda: _send_mails(mails))
+
+
+def _send_mails(mails):
+    with translation.override(settings.LANGUAGE_CODE):
+        for address, kind, entry, actor, text, url in mails:
+            subject = f"{Notification.Kind(kind).label}: {entry}"
+            body = _("%(actor)s: %(what)s – %(entry)s") % {
+                "actor": actor,
+                "what": Notification.Kind(kind).label,
+                "entry": entry,
+            }
+            if text:
+                body += f"\n\n{text}"
+            body += "\n\n" + _("Open it in the portal: %(url)s") % {"url": settings.SITE_URL.rstrip("/") + url}
+            try:
+                send_mail(subject, body, None, [address])
+            except OSError:
+                # The inbox has it already; a mail server that is down must not undo the review step.
+                logger.exception("Could not send the notification e-mail to %s", address)

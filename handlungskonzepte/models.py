@@ -64,6 +64,8 @@ class Handlungskonzept(ReviewedModel):
 class Beteiligungsformat(models.Model):
     """A participation or analysis format that produced evidence, e.g. an activating resident survey."""
 
+    quartier_lookup = "handlungskonzept__quartier"
+
     class Kind(models.TextChoices):
         SWOT = "swot", _("Strengths and weaknesses analysis")
         SURVEY = "befragung", _("Activating resident survey")
@@ -95,6 +97,8 @@ class Beteiligungsformat(models.Model):
 
 class Befund(ReviewedModel):
     """A finding from a participation format: a strength, weakness, opportunity, risk or need."""
+
+    quartier_lookup = "handlungskonzept__quartier"
 
     class Kind(models.TextChoices):
         STRENGTH = "staerke", _("Strength")
@@ -139,6 +143,8 @@ class Befund(ReviewedModel):
 class Handlungsfeld(models.Model):
     """A field of action of an action concept, e.g. living together, education, housing environment."""
 
+    quartier_lookup = "handlungskonzept__quartier"
+
     handlungskonzept = models.ForeignKey(
         Handlungskonzept, verbose_name=_("action concept"), on_delete=models.PROTECT, related_name="handlungsfelder"
     )
@@ -164,6 +170,8 @@ class Handlungsfeld(models.Model):
 
 class Ziel(ReviewedModel):
     """A goal in a field of action, answering findings, measured by indicators."""
+
+    quartier_lookup = "handlungsfeld__handlungskonzept__quartier"
 
     handlungsfeld = models.ForeignKey(
         Handlungsfeld, verbose_name=_("field of action"), on_delete=models.PROTECT, related_name="ziele"
@@ -212,6 +220,8 @@ class Indikator(models.Model):
 
 class Massnahme(ReviewedModel):
     """A measure that serves goals: who is responsible, with which partners, where, when and how far along."""
+
+    quartier_lookup = "handlungskonzept__quartier"
 
     class Owner(models.TextChoices):
         QM = "qm", _("Neighbourhood management (QM)")
