@@ -1,22 +1,38 @@
 """The city admins' tool: users, roles, staff positions, funding, and the base every content admin shares."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from hameln_quartiere.models import Foerderquelle, LogEntry, Stelle, User
-from hameln_quartiere.services import changes, log
+from hameln_quartiere.forms import EntryForm
+from hameln_quartiere.models import Comment, Foerderquelle, LogEntry, Notification, ReviewState, Stelle, User
+from hameln_quartiere.services import ReviewError, changes, log, save_entry, submit_for_review
 
 admin.site.site_header = _("Hameln Quartiere administration")
 admin.site.site_title = _("Hameln Quartiere")
 admin.site.index_title = _("Quarters, meeting points and action concepts")
 
 # The review fields change only through the review services, so the admin shows them and never edits them.
-REVIEW_FIELDS = ("review_state", "version", "created_by", "created_at", "updated_at")
-REVIEW_FIELDSET = (_("Review"), {"classes": ["collapse"], "fields": REVIEW_FIELDS})
+REVIEW_FIELDS = (
+    "review_state",
+    "review_page",
+    "pending_change",
+    "submitted_by",
+    "submitted_at",
+    "approved_by",
+    "approved_at",
+    "override_reason",
+    "version",
+    "created_by",
+    "created_at",
+    "updated_at",
+)
+REVIEW_FIELDSET = (_("Review"), {"fields": REVIEW_FIELDS})
 
 # Where an entry records who made it. These fields are not editable, so no form fills them in.
 CREATOR_FIELDS = ("created_by", "author", "recorded_by")
@@ -91,9 +107,80 @@ class BaseAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 class ReviewedModelAdmin(BaseAdmin):
-    """Admin for a content entry (a ``ReviewedModel``): the review fields are shown, read-only."""
+    """Admin for a content entry (a ``ReviewedModel``), under the same review rule as the portal.
 
+    Saves go through ``save_entry``: a change to an approved entry becomes a proposed change, and a stale form
+    is refused. Submitting is an action; approving and returning happen on the portal's review page, where a
+    city admin decides only as a recorded override. While an entry is under review it is read-only here too.
+    """
+
+    form = EntryForm
     readonly_fields = REVIEW_FIELDS
+    actions = ["submit_selected"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        first_name, first_options = fieldsets[0]
+        if "loaded_version" in first_options["fields"]:
+            return fieldsets
+        first = (first_name, {**first_options, "fields": (*first_options["fields"], "loaded_version")})
+        return (first, *fieldsets[1:])
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.review_state == ReviewState.SUBMITTED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        save_entry(form, actor=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        # ``save_entry`` saved the many-to-many fields, or kept them in the proposed change.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    @admin.action(description=_("Submit for review"))
+    def submit_selected(self, request, queryset):
+        submitted = 0
+        for entry in queryset:
+            try:
+                submit_for_review(entry, actor=request.user)
+            except ReviewError as error:
+                self.message_user(request, f"{entry}: {error}", messages.WARNING)
+            else:
+                submitted += 1
+        if submitted:
+            self.message_user(request, _("%(count)d entries submitted for review.") % {"count": submitted})
+
+    @admin.display(description=_("review page"))
+    def review_page(self, obj):
+        if obj.pk is None:
+            return "–"
+        url = reverse(f"{obj._meta.app_label}:{obj._meta.model_name}-detail", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Open in the portal (history, comments, review)"))
+
+    @admin.display(description=_("proposed change"))
+    def pending_change(self, obj):
+        if obj.pending is None:
+            return "–"
+        return _("A change to the approved version awaits review: %(fields)s") % {"fields": ", ".join(obj.pending)}
+
+
+class EntryInline(admin.TabularInline):
+    """Content entries listed on their parent's page; each is edited on its own page, under the review rule."""
+
+    show_change_link = True
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
@@ -173,4 +260,34 @@ class LogEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """Comments, to read; they are written in the portal, on the entry they belong to."""
+
+    list_display = ("created_at", "author", "kind", "content_type", "text")
+    list_filter = ("kind", "content_type")
+    search_fields = ("text", "author__username", "author__last_name")
+    list_select_related = ("author", "content_type")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "recipient", "kind", "object_repr", "read_at")
+    list_filter = ("kind", "read_at")
+    search_fields = ("object_repr", "recipient__username", "recipient__last_name")
+    list_select_related = ("recipient",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

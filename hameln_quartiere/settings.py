@@ -68,6 +68,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "hameln_quartiere.context_processors.inbox",
             ],
         },
     },
@@ -126,6 +127,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "quartiere@hameln.invalid")
+# The address people reach the app at, for links in e-mails.
+SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security: everything on unless DEBUG; behind the city's web server, which terminates TLS.

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from hameln_quartiere import views
 
@@ -15,5 +15,13 @@ urlpatterns = [
     ),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("portal/", views.PortalStartView.as_view(), name="portal"),
+    path("portal/pruefen/", views.ReviewQueueView.as_view(), name="review-queue"),
+    path("portal/eingereicht/", views.MySubmissionsView.as_view(), name="my-submissions"),
+    path("portal/posteingang/", views.InboxView.as_view(), name="inbox"),
+    path("portal/posteingang/alle-gelesen/", views.InboxReadAllView.as_view(), name="inbox-read-all"),
+    path("portal/posteingang/<int:pk>/", views.NotificationOpenView.as_view(), name="notification-open"),
+    path("", include("quartiere.urls")),
+    path("", include("treffpunkte.urls")),
+    path("", include("handlungskonzepte.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,15 +1,55 @@
-"""The first pages: the public start page and the staff portal's start page."""
+"""The start pages, and the portal pages every content entry shares: detail, edit, review, comments, history.
 
+Each content model gets the same set of pages from ``entry_urls``; its app's ``urls.py`` says where. Views stay
+thin: they find the entry in the person's scope (anything else is a 404), ask the rules whether the person
+may act, call a service, and turn its error into a page that says why.
+"""
+
+import heapq
+
+from django.apps import apps
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import prefetch_related_objects
-from django.views.generic import ListView, TemplateView
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import ProtectedError, prefetch_related_objects
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 
-from hameln_quartiere.models import Role
+from hameln_quartiere.forms import CommentForm, QueueFilterForm, ReviewForm, VersionForm
+from hameln_quartiere.models import Comment, LogEntry, ReviewedModel
+from hameln_quartiere.rules import has_staff_role, may, refusal_reason
+from hameln_quartiere.services import (
+    ReviewError,
+    StaleEntry,
+    add_comment,
+    approve,
+    content_fields,
+    delete_entry,
+    display,
+    proposal_diff,
+    return_for_revision,
+    save_entry,
+    submit_for_review,
+    with_labels,
+)
 from quartiere.models import Quartier
 
-# The coordinator steers, and leadership reads, the whole programme; the quarters assigned to them do not
-# limit what they see (see the help text of ``User.quartiere``).
-ALL_QUARTERS_ROLES = frozenset({Role.QM_COORDINATOR, Role.LEADERSHIP})
+
+def reviewed_models():
+    """Every content model under the review rule, in a stable order."""
+    return sorted(
+        (model for model in apps.get_models() if issubclass(model, ReviewedModel)),
+        key=lambda model: str(model._meta.verbose_name_plural),
+    )
 
 
 class HomeView(ListView):
@@ -21,20 +61,403 @@ class HomeView(ListView):
     queryset = Quartier.objects.only("name", "slug", "description", "is_soziale_stadt")
 
 
-class PortalStartView(LoginRequiredMixin, TemplateView):
-    """The staff portal's start page: who is logged in, in which role, for which quarters."""
+class PortalMixin(LoginRequiredMixin):
+    """Every portal page: for people with a role; anyone else logged in gets a 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not has_staff_role(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PortalStartView(PortalMixin, TemplateView):
+    """The staff portal's start page: who is logged in, their quarters, and what awaits their decision."""
 
     template_name = "portal/start.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        covers_all = user.role in ALL_QUARTERS_ROLES
-        if covers_all:
+        if user.covers_all_quarters:
             quartiere = list(Quartier.objects.only("name", "slug"))
         else:
             # Prefetched onto request.user, so anything else on the page that lists them reuses this query.
             prefetch_related_objects([user], "quartiere")
             quartiere = list(user.quartiere.all())
-        context.update(covers_all_quarters=covers_all, quartiere=quartiere)
+        querysets = [model.objects.awaiting_review_by(user).order_by().values("pk") for model in reviewed_models()]
+        queue_count = querysets[0].union(*querysets[1:], all=True).count() if querysets else 0
+        context.update(
+            covers_all_quarters=user.covers_all_quarters,
+            quartiere=quartiere,
+            queue_count=queue_count,
+            entry_types=[model._meta for model in reviewed_models()],
+        )
         return context
+
+
+# --- One entry -----------------------------------------------------------------------------------------------
+
+
+class Refused(Exception):
+    """The person may see the entry but not do this with it; the page says why."""
+
+    def __init__(self, reason, status=403):
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+
+
+class EntryMixin(PortalMixin):
+    """Finds the entry in the person's scope (else 404) and checks that they may do ``action`` with it."""
+
+    model = None
+    form_class = None
+    action = "view"
+    page = "detail"
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Refused as refused:
+            return self.refuse(refused.reason, refused.status)
+        except ReviewError as error:
+            return self.refuse(str(error), error.status)
+
+    def refuse(self, reason, status):
+        context = {"entry": getattr(self, "object", None), "reason": reason, "opts": self.model._meta}
+        return TemplateResponse(self.request, "portal/refused.html", context, status=status)
+
+    def get_template_names(self):
+        opts = self.model._meta
+        return [f"{opts.app_label}/{opts.model_name}_{self.page}.html", f"portal/entry_{self.page}.html"]
+
+    def get_queryset(self):
+        fks = [field.name for field in content_fields(self.model) if field.many_to_one]
+        return (
+            self.model.objects.visible_to(self.request.user)
+            .select_related(self.model.quartier_lookup, "created_by", "submitted_by", "approved_by", *fks)
+            .prefetch_related(*[field.name for field in content_fields(self.model) if field.many_to_many])
+        )
+
+    def get_object(self, queryset=None):
+        entry = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        self.object = entry
+        self.check_permission(entry)
+        return entry
+
+    def check_permission(self, entry):
+        if not may(self.request.user, self.action, entry):
+            raise Refused(refusal_reason(self.request.user, self.action, entry))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["opts"] = self.model._meta
+        entry = getattr(self, "object", None)
+        if entry is not None:
+            user = self.request.user
+            context["entry"] = entry
+            context["action"] = self.action
+            context["can"] = {action: may(user, action, entry) for action in ("change", "submit", "delete", "comment")}
+            context["can"]["review"] = may(user, "review", entry) or may(user, "override", entry)
+        return context
+
+
+class EntryListView(EntryMixin, ListView):
+    """The entries of one kind the person may see, newest change first."""
+
+    page = "list"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return (
+            self.model.objects.visible_to(self.request.user)
+            .select_related(self.model.quartier_lookup)
+            .order_by("-updated_at", "-pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = may(self.request.user, "add", self.model)
+        return context
+
+
+class EntryDetailView(EntryMixin, DetailView):
+    """An entry with its review state, its proposed change, and its comment thread."""
+
+    comment_form = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        entry = self.object
+        context["fields"] = [(field.verbose_name, display(entry, field)) for field in content_fields(self.model)]
+        if entry.pending is not None:
+            context["diff"] = proposal_diff(entry)
+        context["comments"] = Comment.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model), object_id=entry.pk
+        ).select_related("author")
+        context["comment_form"] = self.comment_form or CommentForm()
+        return context
+
+
+class EntryCommentView(EntryDetailView):
+    """Adds a comment (POST only); an empty one shows the entry again with the error next to the field."""
+
+    action = "comment"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        entry = self.get_object()
+        form = CommentForm(request.POST)
+        if not form.is_valid():
+            self.comment_form = form
+            return self.render_to_response(self.get_context_data(), status=400)
+        add_comment(entry, actor=request.user, text=form.cleaned_data["text"])
+        messages.success(request, _("Your comment was added."))
+        return HttpResponseRedirect(f"{entry.get_absolute_url()}#kommentare")
+
+
+class EntryHistoryView(EntryMixin, DetailView):
+    """Every step of the entry's history, newest first: who did what, when, which fields old → new."""
+
+    page = "history"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        log_entries = LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model), object_id=str(self.object.pk)
+        ).select_related("actor")
+        labels = {field.name: field.verbose_name for field in content_fields(self.model)}
+        context["steps"] = with_labels(log_entries, labels)
+        return context
+
+
+class EntryFormMixin(EntryMixin):
+    page = "form"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            entry = save_entry(form, actor=self.request.user)
+        except StaleEntry as stale:
+            # Someone saved between this form's check and the save: the same answer as the form's own check.
+            current = type(form.instance).objects.filter(pk=form.instance.pk).values_list("version", flat=True)
+            form.mark_stale(form.cleaned_data.get("loaded_version"), current.first())
+            form.add_error(None, str(stale))
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        if entry.approved_at is not None:
+            messages.success(
+                self.request,
+                _("Your change was saved as a proposal; the approved version stays visible until it is approved."),
+            )
+        else:
+            messages.success(self.request, _("Saved as a draft."))
+        return redirect(entry)
+
+    def form_invalid(self, form):
+        status = 409 if form.has_error("__all__", "stale") else 200
+        return self.render_to_response(self.get_context_data(form=form), status=status)
+
+
+class EntryCreateView(EntryFormMixin, CreateView):
+    action = "add"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may(request.user, "add", self.model):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class EntryUpdateView(EntryFormMixin, UpdateView):
+    action = "change"
+
+
+class EntryStepView(EntryMixin, DetailView):
+    """A confirmation page (GET) and the step itself (POST) for the version the person confirmed."""
+
+    page = "confirm"
+
+    def post(self, request, *args, **kwargs):
+        entry = self.get_object()
+        form = VersionForm(request.POST)
+        if not form.is_valid():
+            raise Refused(_("The form was incomplete; nothing was changed. Please try again."), status=400)
+        try:
+            return self.perform(entry, version=form.cleaned_data["version"])
+        except StaleEntry as stale:
+            messages.error(request, str(stale))
+            return redirect(entry)
+
+
+class EntrySubmitView(EntryStepView):
+    action = "submit"
+
+    def perform(self, entry, *, version):
+        submit_for_review(entry, actor=self.request.user, version=version)
+        messages.success(self.request, _("Submitted for review. The other department has been notified."))
+        return redirect(entry)
+
+
+class EntryDeleteView(EntryStepView):
+    action = "delete"
+
+    def perform(self, entry, *, version):
+        if entry.version != version:
+            raise StaleEntry(entry, version)
+        try:
+            delete_entry(entry, actor=self.request.user)
+        except ProtectedError as error:
+            raise Refused(_("Other entries still refer to this one, so it cannot be deleted."), status=409) from error
+        messages.success(self.request, _("“%(entry)s” was deleted.") % {"entry": entry})
+        return redirect(f"{entry._meta.app_label}:{entry._meta.model_name}-list")
+
+
+class EntryReviewView(EntryMixin, DetailView):
+    """The reviewer's page: old and proposed values side by side, a comment, approve or return."""
+
+    page = "review"
+    form = None
+
+    def check_permission(self, entry):
+        user = self.request.user
+        self.is_override = not may(user, "review", entry) and may(user, "override", entry)
+        if not (may(user, "review", entry) or self.is_override):
+            raise Refused(refusal_reason(user, "review", entry))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["diff"] = proposal_diff(self.object)
+        context["form"] = self.form or ReviewForm(
+            is_override=self.is_override, initial={"version": self.object.version}
+        )
+        context["is_override"] = self.is_override
+        return context
+
+    def post(self, request, *args, **kwargs):
+        entry = self.get_object()
+        self.form = form = ReviewForm(request.POST, is_override=self.is_override)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(), status=400)
+        data = form.cleaned_data
+        common = {"actor": request.user, "version": data["version"], "override_reason": data.get("override_reason", "")}
+        try:
+            if data["decision"] == ReviewForm.APPROVE:
+                approve(entry, **common)
+                messages.success(request, _("Approved. The approved version is now visible."))
+            else:
+                return_for_revision(entry, comment=data["comment"], **common)
+                messages.success(request, _("Returned for revision, with your comment."))
+        except StaleEntry as stale:
+            form.add_error(None, str(stale))
+            self.object = type(entry).objects.get(pk=entry.pk)
+            return self.render_to_response(self.get_context_data(), status=409)
+        return redirect(entry)
+
+
+def entry_urls(model, prefix, form_class):
+    """The portal pages of a content model under ``prefix``, named ``<model>-<page>`` in the app's namespace."""
+    name = model._meta.model_name
+    pages = [
+        ("", EntryListView, "list"),
+        ("neu/", EntryCreateView, "create"),
+        ("<int:pk>/", EntryDetailView, "detail"),
+        ("<int:pk>/bearbeiten/", EntryUpdateView, "update"),
+        ("<int:pk>/einreichen/", EntrySubmitView, "submit"),
+        ("<int:pk>/pruefen/", EntryReviewView, "review"),
+        ("<int:pk>/kommentieren/", EntryCommentView, "comment"),
+        ("<int:pk>/verlauf/", EntryHistoryView, "history"),
+        ("<int:pk>/loeschen/", EntryDeleteView, "delete"),
+    ]
+    return [
+        path(f"{prefix}/{route}", view.as_view(model=model, form_class=form_class), name=f"{name}-{page}")
+        for route, view, page in pages
+    ]
+
+
+# --- Across entries: the review queue, my submissions, the inbox ------------------------------------------------
+
+
+class ReviewQueueView(PortalMixin, TemplateView):
+    """What awaits the person's decision, oldest first, by type and quarter."""
+
+    template_name = "portal/review_queue.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        models = reviewed_models()
+        form = QueueFilterForm(self.request.GET or None, models=models)
+        chosen_type = quartier = None
+        if form.is_valid():
+            chosen_type = form.cleaned_data["typ"]
+            quartier = form.cleaned_data["quartier"]
+        streams = []
+        for model in models:
+            if chosen_type and model._meta.label_lower != chosen_type:
+                continue
+            queryset = model.objects.awaiting_review_by(self.request.user)
+            if quartier is not None:
+                queryset = queryset.in_quarters([quartier.pk])
+            streams.append(
+                queryset.select_related(model.quartier_lookup, "submitted_by").order_by("submitted_at", "pk")
+            )
+        entries = list(heapq.merge(*streams, key=lambda entry: entry.submitted_at))
+        page = Paginator(entries, self.paginate_by).get_page(self.request.GET.get("page"))
+        context.update(filter_form=form, page_obj=page, entries=page.object_list, total=len(entries))
+        return context
+
+
+class MySubmissionsView(PortalMixin, TemplateView):
+    """The entries the person submitted last, with their state, newest first."""
+
+    template_name = "portal/my_submissions.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        streams = [
+            model.objects.visible_to(user)
+            .filter(submitted_by=user)
+            .select_related(model.quartier_lookup)
+            .order_by("-submitted_at", "-pk")
+            for model in reviewed_models()
+        ]
+        entries = list(heapq.merge(*streams, key=lambda entry: entry.submitted_at, reverse=True))
+        page = Paginator(entries, self.paginate_by).get_page(self.request.GET.get("page"))
+        context.update(page_obj=page, entries=page.object_list)
+        return context
+
+
+class InboxView(PortalMixin, ListView):
+    template_name = "portal/inbox.html"
+    context_object_name = "notifications"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return self.request.user.notifications.select_related("actor")
+
+
+class NotificationOpenView(PortalMixin, View):
+    """Marks a notification read and goes to what it is about (POST, since it changes the inbox)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        notification = get_object_or_404(request.user.notifications, pk=pk)
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+        if url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
+            return HttpResponseRedirect(notification.url)
+        return redirect("inbox")
+
+
+class InboxReadAllView(PortalMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+        messages.success(request, _("All notifications are marked as read."))
+        return redirect("inbox")

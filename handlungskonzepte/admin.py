@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from hameln_quartiere.admin import REVIEW_FIELDSET, BaseAdmin, ReviewedModelAdmin
+from hameln_quartiere.admin import REVIEW_FIELDSET, BaseAdmin, EntryInline, ReviewedModelAdmin
 from handlungskonzepte.models import (
     Befund,
     Beteiligungsformat,
@@ -65,12 +65,9 @@ class BefundAdmin(ReviewedModelAdmin):
     list_select_related = ("handlungskonzept", "beteiligungsformat")
 
 
-class ZielInline(admin.TabularInline):
+class ZielInline(EntryInline):
     model = Ziel
     fields = ("title", "review_state")
-    readonly_fields = ("review_state",)
-    show_change_link = True
-    extra = 0
 
 
 @admin.register(Handlungsfeld)

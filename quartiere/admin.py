@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from hameln_quartiere.admin import BaseAdmin, ReviewedModelAdmin
+from hameln_quartiere.admin import BaseAdmin, EntryInline, ReviewedModelAdmin
 from quartiere.models import Jahresziel, Kennzahl, Quartier
 
 
@@ -12,15 +12,12 @@ class KennzahlInline(admin.TabularInline):
     extra = 0
 
 
-class JahreszielInline(admin.TabularInline):
-    """The year's goals at a glance; the assessment needs a statement, so it is made on the goal's own page."""
+class JahreszielInline(EntryInline):
+    """The year's goals at a glance; each is set and assessed on its own page, under the review rule."""
 
     model = Jahresziel
     fk_name = "quartier"
     fields = ("year", "title", "assessment", "review_state")
-    readonly_fields = ("assessment", "review_state")
-    show_change_link = True
-    extra = 0
 
 
 @admin.register(Quartier)

@@ -4,12 +4,28 @@ import datetime
 
 import factory
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from hameln_quartiere.models import Foerderquelle, Ressort, Role, Stelle, User
+from hameln_quartiere.models import Comment, Foerderquelle, Notification, Ressort, Role, Stelle, User
 from handlungskonzepte import models as hk
 from quartiere.models import Jahresziel, Kennzahl, Quartier
 from treffpunkte import models as tp
+
+
+class EntryFactory(DjangoModelFactory):
+    """A content entry under the review rule; ``approved=True`` makes it live, as an approval would."""
+
+    class Meta:
+        abstract = True
+
+    class Params:
+        approved = factory.Trait(
+            review_state="approved",
+            approved_at=factory.LazyFunction(timezone.now),
+            submitted_at=factory.LazyFunction(timezone.now),
+        )
 
 
 class QuartierFactory(DjangoModelFactory):
@@ -83,7 +99,7 @@ class KennzahlFactory(DjangoModelFactory):
     unit = "Personen"
 
 
-class JahreszielFactory(DjangoModelFactory):
+class JahreszielFactory(EntryFactory):
     class Meta:
         model = Jahresziel
 
@@ -133,7 +149,7 @@ class KontaktpersonFactory(DjangoModelFactory):
     name = factory.Faker("name", locale="de_DE")
 
 
-class TreffpunktFactory(DjangoModelFactory):
+class TreffpunktFactory(EntryFactory):
     class Meta:
         model = tp.Treffpunkt
 
@@ -144,7 +160,7 @@ class TreffpunktFactory(DjangoModelFactory):
     status = tp.Treffpunkt.Status.ACTIVE
 
 
-class AngebotFactory(DjangoModelFactory):
+class AngebotFactory(EntryFactory):
     class Meta:
         model = tp.Angebot
 
@@ -174,7 +190,7 @@ class TeilnahmeFactory(DjangoModelFactory):
     participants = 12
 
 
-class HandlungskonzeptFactory(DjangoModelFactory):
+class HandlungskonzeptFactory(EntryFactory):
     class Meta:
         model = hk.Handlungskonzept
 
@@ -195,7 +211,7 @@ class BeteiligungsformatFactory(DjangoModelFactory):
     participants = 18
 
 
-class BefundFactory(DjangoModelFactory):
+class BefundFactory(EntryFactory):
     class Meta:
         model = hk.Befund
 
@@ -212,7 +228,7 @@ class HandlungsfeldFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Handlungsfeld {n}")
 
 
-class ZielFactory(DjangoModelFactory):
+class ZielFactory(EntryFactory):
     class Meta:
         model = hk.Ziel
 
@@ -230,7 +246,7 @@ class IndikatorFactory(DjangoModelFactory):
     target = 20
 
 
-class MassnahmeFactory(DjangoModelFactory):
+class MassnahmeFactory(EntryFactory):
     class Meta:
         model = hk.Massnahme
 
@@ -249,3 +265,25 @@ class SachstandFactory(DjangoModelFactory):
     date = datetime.date(2019, 6, 30)
     text = "Läuft wie geplant."
     progress = 50
+
+
+class CommentFactory(DjangoModelFactory):
+    class Meta:
+        model = Comment
+        exclude = ("entry",)
+
+    entry = factory.SubFactory(AngebotFactory)
+    content_type = factory.LazyAttribute(lambda c: ContentType.objects.get_for_model(c.entry))
+    object_id = factory.LazyAttribute(lambda c: c.entry.pk)
+    author = factory.SubFactory(UserFactory)
+    text = "Bitte die Uhrzeit ergänzen."
+
+
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = Notification.Kind.SUBMITTED
+    object_repr = "Sprachcafé"
+    url = "/portal/"

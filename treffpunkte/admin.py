@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.db.models import Count
-from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from hameln_quartiere.admin import REVIEW_FIELDSET, BaseAdmin, ReviewedModelAdmin
+from hameln_quartiere.admin import REVIEW_FIELDSET, BaseAdmin, EntryInline, ReviewedModelAdmin
 from treffpunkte.models import (
     Angebot,
     Cancellation,
@@ -77,23 +76,9 @@ class KontaktpersonAdmin(BaseAdmin):
     list_select_related = ("traeger",)
 
 
-class AngebotInlineFormSet(BaseInlineFormSet):
-    """A new offer added at a meeting point lies in the meeting point's quarter."""
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        if form.instance.pk is None:
-            form.instance.quartier_id = self.instance.quartier_id
-
-
-class AngebotInline(admin.TabularInline):
+class AngebotInline(EntryInline):
     model = Angebot
-    formset = AngebotInlineFormSet
     fields = ("title", "kategorie", "is_mobile", "review_state")
-    readonly_fields = ("review_state",)
-    autocomplete_fields = ("kategorie",)
-    show_change_link = True
-    extra = 0
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("kategorie")

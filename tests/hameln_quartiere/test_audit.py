@@ -48,6 +48,7 @@ def test_an_admin_edit_is_logged_with_the_fields_it_changed(admin_client, superu
         "traeger": treffpunkt.traeger_id,
         "status": Treffpunkt.Status.ACTIVE,
         "city": "Hameln",
+        "loaded_version": treffpunkt.version,
         "angebote-TOTAL_FORMS": "0",
         "angebote-INITIAL_FORMS": "0",
         "angebote-MIN_NUM_FORMS": "0",

@@ -1,0 +1,165 @@
+"""The forms every content entry shares: editing with no lost updates, comments, review decisions."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+
+from hameln_quartiere.models import Comment, ReviewedModel
+from hameln_quartiere.services import changes_since, proposed_values, with_labels
+from quartiere.models import Quartier
+
+
+class EntryForm(forms.ModelForm):
+    """The base of every content entry's form, in the portal and in the admin.
+
+    It continues from a proposed change when there is one, offers only the quarters (and linked entries) the
+    person may work with, and refuses a save when someone else saved the entry since the form was loaded:
+    the person's input stays in the form, next to what the other person changed.
+    """
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.stale_changes = []
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+            if self.instance.pending is not None:
+                self.initial.update(
+                    {name: value for name, value in proposed_values(self.instance).items() if name in self.fields}
+                )
+        if user is not None:
+            self._limit_choices(user)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def _limit_choices(self, user):
+        """Offer only what ``user`` may link to: their quarters, and entries they can see."""
+        if user.covers_all_quarters:
+            return
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is None:
+                continue
+            if queryset.model is Quartier:
+                field.queryset = queryset.filter(pk__in=user.quartier_ids)
+            elif issubclass(queryset.model, ReviewedModel):
+                field.queryset = queryset.visible_to(user)
+            elif hasattr(queryset.model, "quartier_lookup"):
+                field.queryset = queryset.filter(**{f"{queryset.model.quartier_lookup}__in": user.quartier_ids})
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        loaded = cleaned_data.get("loaded_version")
+        current = type(self.instance)._default_manager.filter(pk=self.instance.pk).values_list("version", flat=True)
+        current = current.first()
+        if loaded is None or loaded != current:
+            self.mark_stale(loaded, current)
+            raise forms.ValidationError(stale_message(self.stale_changes), code="stale")
+        return cleaned_data
+
+    def mark_stale(self, loaded, current):
+        """Show what changed since ``loaded`` and take ``current`` as the version the person has now seen."""
+        labels = {name: field.label for name, field in self.fields.items()}
+        self.stale_changes = with_labels(changes_since(self.instance, loaded or 0), labels)
+        data = self.data.copy()
+        data[self.add_prefix("loaded_version")] = current
+        self.data = data
+
+
+def stale_message(stale_changes):
+    """The refusal of a stale save, naming who changed which fields meanwhile."""
+    message = _(
+        "Someone else saved this entry while you were editing it. Your input is still here: compare it with "
+        "their changes and save again to keep yours."
+    )
+    steps = []
+    for entry, changed in stale_changes:
+        fields = ", ".join(str(label) for label, _old, _new in changed) or entry.get_verb_display()
+        steps.append(
+            _("%(actor)s on %(time)s: %(fields)s")
+            % {
+                "actor": entry.actor or _("unknown"),
+                "time": date_format(localtime(entry.created_at), "SHORT_DATETIME_FORMAT"),
+                "fields": fields,
+            }
+        )
+    if steps:
+        message = f"{message} {_('Changed meanwhile:')} {'; '.join(steps)}."
+    return message
+
+
+class CommentForm(forms.ModelForm):
+    class Meta:
+        model = Comment
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        labels = {"text": _("Your comment")}
+
+
+class ReviewForm(forms.Form):
+    """The reviewer's decision on a submitted entry, for the version they saw."""
+
+    APPROVE = "approve"
+    RETURN = "return"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(APPROVE, _("Approve")), (RETURN, _("Return for revision"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you return the entry: say what needs to change."),
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for the admin override"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("You decide instead of the other department; the reason is shown on the entry."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, is_override=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_override = is_override
+        if not is_override:
+            del self.fields["override_reason"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("decision") == self.RETURN and not cleaned_data.get("comment", "").strip():
+            self.add_error("comment", _("Say what needs to change: returning an entry needs a comment."))
+        if self.is_override and not cleaned_data.get("override_reason", "").strip():
+            self.add_error("override_reason", _("An admin override needs a reason."))
+        return cleaned_data
+
+
+class VersionForm(forms.Form):
+    """The version a person saw on a confirmation page, so a stale or repeated click changes nothing."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class QueueFilterForm(forms.Form):
+    typ = forms.ChoiceField(label=_("Type"), required=False)
+    quartier = forms.ModelChoiceField(
+        label=_("Quarter"), queryset=Quartier.objects.only("name"), required=False, empty_label=_("All quarters")
+    )
+
+    def __init__(self, *args, models=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["typ"].choices = [("", _("All types"))] + [
+            (model._meta.label_lower, model._meta.verbose_name_plural) for model in models
+        ]

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from hameln_quartiere.views import entry_urls
+from quartiere import views
+from quartiere.forms import JahreszielForm
+from quartiere.models import Jahresziel
+
+app_name = "quartiere"
+
+urlpatterns = [
+    path("quartiere/<slug:slug>/", views.QuartierPublicView.as_view(), name="quartier-public"),
+    *entry_urls(Jahresziel, "portal/jahresziele", JahreszielForm),
+]
