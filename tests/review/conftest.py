@@ -3,15 +3,13 @@
 import pytest
 from django.utils import timezone
 
-from hameln_quartiere.models import ReviewState, Ressort, Role
+from hameln_quartiere.models import Ressort, ReviewState, Role
 from tests import factories as f
 
 # Every content model under the review rule, with the factory that makes one in a given quarter.
 ENTRY_FACTORIES = {
     "treffpunkt": lambda quartier: f.TreffpunktFactory(quartier=quartier),
-    "angebot": lambda quartier: f.AngebotFactory(
-        quartier=quartier, treffpunkt=f.TreffpunktFactory(quartier=quartier)
-    ),
+    "angebot": lambda quartier: f.AngebotFactory(quartier=quartier, treffpunkt=f.TreffpunktFactory(quartier=quartier)),
     "jahresziel": lambda quartier: f.JahreszielFactory(quartier=quartier),
     "handlungskonzept": lambda quartier: f.HandlungskonzeptFactory(quartier=quartier),
     "befund": lambda quartier: f.BefundFactory(handlungskonzept=f.HandlungskonzeptFactory(quartier=quartier)),
