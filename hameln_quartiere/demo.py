@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -45,7 +46,7 @@ from treffpunkte.models import (
     Zielgruppe,
 )
 
-from .models import REVIEWER_ROLES, Foerderquelle, ReviewedModel, ReviewState, Stelle, User
+from .models import REVIEWER_ROLES, Comment, Foerderquelle, ReviewedModel, ReviewState, Stelle, User
 
 DATA_FILE = Path(__file__).with_name("demo_data.toml")
 # Public on purpose: the command prints it, and it only ever protects demo databases.
@@ -155,13 +156,17 @@ class _Builder:
         entry.submitted_ressort = author.ressort
         entry.submitted_at = timezone.now()
         if entry.review_state == ReviewState.APPROVED:
-            quartier_id = entry.get_quartier_id()
-            entry.approved_by = next(
-                user
-                for user in self.users.values()
-                if user.role in REVIEWER_ROLES and user.ressort != author.ressort and user.covers(quartier_id)
-            )
+            entry.approved_by = self.reviewer_for(entry)
             entry.approved_at = entry.submitted_at
+
+    def reviewer_for(self, entry):
+        """A person of the other Ressort who covers the entry's quarter."""
+        quartier_id = entry.get_quartier_id()
+        return next(
+            user
+            for user in self.users.values()
+            if user.role in REVIEWER_ROLES and user.ressort != entry.created_by.ressort and user.covers(quartier_id)
+        )
 
     def get_or_create(self, model, defaults=None, **lookup):
         obj, created = model.objects.get_or_create(**lookup, defaults=defaults)
@@ -260,7 +265,7 @@ class _Builder:
 
     def build_jahresziele(self):
         for spec in self.data["jahresziele"]:
-            self.create(
+            jahresziel = self.create(
                 Jahresziel,
                 quartier=self.quartiere[spec["quartier"]],
                 year=spec["year"],
@@ -269,6 +274,14 @@ class _Builder:
                 review_state=spec["state"],
                 created_by=self.users["qm"],
             )
+            if "return_comment" in spec:
+                Comment.objects.create(
+                    content_type=ContentType.objects.get_for_model(jahresziel),
+                    object_id=jahresziel.pk,
+                    author=self.reviewer_for(jahresziel),
+                    kind=Comment.Kind.RETURN,
+                    text=spec["return_comment"],
+                )
 
     # Operators, meeting points, offers
 
