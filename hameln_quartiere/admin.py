@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -11,11 +12,19 @@ from django.utils.translation import gettext_lazy as _
 
 from hameln_quartiere.forms import EntryForm
 from hameln_quartiere.models import Comment, Foerderquelle, LogEntry, Notification, ReviewState, Stelle, User
-from hameln_quartiere.services import ReviewError, changes, log, save_entry, submit_for_review
+from hameln_quartiere.services import ReviewError, changes, delete_entry, log, save_entry, submit_for_review
 
 admin.site.site_header = _("Hameln Quartiere administration")
 admin.site.site_title = _("Hameln Quartiere")
 admin.site.index_title = _("Quarters, meeting points and action concepts")
+
+
+def _city_admins_only(request):
+    """The admin is the city admins' tool; staff of the two Ressorts work in the portal, under its scope."""
+    return request.user.is_active and request.user.is_staff and request.user.is_city_admin
+
+
+admin.site.has_permission = _city_admins_only
 
 # The review fields change only through the review services, so the admin shows them and never edits them.
 REVIEW_FIELDS = (
@@ -131,8 +140,23 @@ class ReviewedModelAdmin(BaseAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except ReviewError as error:
+            # E.g. someone else saved between this form's check and its save: nothing was written.
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_model(self, request, obj, form, change):
         save_entry(form, actor=request.user)
+
+    def delete_model(self, request, obj):
+        delete_entry(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for entry in queryset:
+            delete_entry(entry, actor=request.user)
 
     def save_related(self, request, form, formsets, change):
         # ``save_entry`` saved the many-to-many fields, or kept them in the proposed change.
@@ -163,7 +187,8 @@ class ReviewedModelAdmin(BaseAdmin):
     def pending_change(self, obj):
         if obj.pending is None:
             return "–"
-        return _("A change to the approved version awaits review: %(fields)s") % {"fields": ", ".join(obj.pending)}
+        labels = ", ".join(str(obj._meta.get_field(name).verbose_name) for name in obj.pending)
+        return _("A change to the approved version awaits review: %(fields)s") % {"fields": labels}
 
 
 class EntryInline(admin.TabularInline):
@@ -276,6 +301,10 @@ class CommentAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Return reasons and override reasons are part of the review record.
         return False
 
 

@@ -143,6 +143,8 @@ class _Builder:
         obj.save()
         for name, related in (m2m or {}).items():
             getattr(obj, name).set(related)
+        if isinstance(obj, ReviewedModel) and obj.review_state != ReviewState.APPROVED:
+            obj.contributors.add(obj.created_by)
         name = type(obj).__name__
         self.result.counts[name] = self.result.counts.get(name, 0) + 1
         return obj

@@ -91,7 +91,7 @@ def stale_message(stale_changes):
             }
         )
     if steps:
-        message = f"{message} {_('Changed meanwhile:')} {'; '.join(steps)}."
+        message = _("%(message)s Changed meanwhile: %(steps)s.") % {"message": message, "steps": "; ".join(steps)}
     return message
 
 
@@ -153,13 +153,17 @@ class VersionForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    typ = forms.ChoiceField(label=_("Type"), required=False)
+    """Filters of the review queue: the kind of entry and one of the person's quarters."""
+
+    kind = forms.ChoiceField(label=_("Type"), required=False)
     quartier = forms.ModelChoiceField(
         label=_("Quarter"), queryset=Quartier.objects.only("name"), required=False, empty_label=_("All quarters")
     )
 
-    def __init__(self, *args, models=(), **kwargs):
+    def __init__(self, *args, user, models=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["typ"].choices = [("", _("All types"))] + [
+        self.fields["kind"].choices = [("", _("All types"))] + [
             (model._meta.label_lower, model._meta.verbose_name_plural) for model in models
         ]
+        if not user.covers_all_quarters:
+            self.fields["quartier"].queryset = Quartier.objects.only("name").filter(pk__in=user.quartier_ids)

@@ -214,6 +214,7 @@ class ReviewedQuerySet(models.QuerySet):
             self.visible_to(user)
             .filter(review_state=ReviewState.SUBMITTED)
             .exclude(submitted_by=user)
+            .exclude(contributors=user)
             .exclude(submitted_ressort=user.ressort)
         )
 
@@ -263,6 +264,14 @@ class ReviewedModel(models.Model):
         editable=False,
         related_name="+",
     )
+    contributors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("edited by"),
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text=_("Everyone who wrote the version under review: none of them may approve it."),
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
     submitted_ressort = models.CharField(
         _("submitted by department"), max_length=20, choices=Ressort.choices, blank=True, editable=False
@@ -297,9 +306,11 @@ class ReviewedModel(models.Model):
         """Whether an approved version exists (and public pages show it)."""
         return self.approved_at is not None
 
-    @property
-    def has_pending_change(self):
-        return self.pending is not None
+    def is_contributor(self, user):
+        """Whether ``user`` wrote any of the version under review (read once per entry object)."""
+        if not hasattr(self, "_contributor_ids"):
+            self._contributor_ids = {contributor.pk for contributor in self.contributors.all()}
+        return user.pk in self._contributor_ids
 
     def get_quartier_id(self):
         """The id of the quarter this entry belongs to, following ``quartier_lookup``."""

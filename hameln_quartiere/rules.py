@@ -60,8 +60,9 @@ def awaits_submission(user, entry):
 
 
 @rules.predicate
-def is_submitter(user, entry):
-    return entry is not None and entry.submitted_by_id == user.pk
+def is_author(user, entry):
+    """The person submitted the version under review or wrote part of it: it is their own entry."""
+    return entry is not None and (entry.submitted_by_id == user.pk or entry.is_contributor(user))
 
 
 @rules.predicate
@@ -88,14 +89,14 @@ def entry_rules(edit_roles):
         "change": may_edit & ~is_under_review,
         "delete": is_city_admin | (may_edit & ~is_live & ~is_under_review),
         "submit": may_edit & awaits_submission,
-        "review": is_reviewer & has_staff_role & in_quarters & is_submitted & ~is_submitter & ~is_own_ressort,
-        "override": is_city_admin & is_submitted & ~is_submitter,
+        "review": is_reviewer & has_staff_role & in_quarters & is_submitted & ~is_author & ~is_own_ressort,
+        "override": is_city_admin & is_submitted & ~is_author,
         "comment": has_staff_role & in_quarters,
     }
 
 
 def register_entry_rules(model, *, edit_roles):
-    """Register ``<app>.<action>_<model>`` for every action in ``ACTIONS``."""
+    """Register ``<app>.<action>_<model>`` for every action of ``entry_rules``."""
     for action, predicate in entry_rules(edit_roles).items():
         rules.set_perm(perm_name(model, action), predicate)
 
@@ -123,10 +124,10 @@ def refusal_reason(user, action, entry):
     if action == "delete" and entry.approved_at is not None:
         return _("An approved entry is deleted by the city admins only.")
     if action in ("review", "override"):
-        if is_submitter(user, entry):
+        if user.role in (Role.FAMILY_SUPPORT, Role.LEADERSHIP):
+            return _("Neighbourhood management and community social work review entries; your role reads and comments.")
+        if is_author(user, entry):
             return _("Nobody reviews their own entry.")
         if is_own_ressort(user, entry):
             return _("Entries from your department are reviewed by the other department.")
-        if user.role not in REVIEWER_ROLES and user.role != Role.ADMIN:
-            return _("Neighbourhood management and community social work review entries; your role reads and comments.")
     return _("Your role does not allow this for this entry.")

@@ -4,11 +4,12 @@ State changes happen here only: atomic, keyword-only actor, a ``ReviewError`` wh
 not fit, and the audit row written in the same transaction. Views and admin actions call these functions.
 """
 
+import copy
 import logging
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
@@ -48,7 +49,7 @@ def mask_secrets(data):
 def log(obj, verb, *, actor, data=None):
     """Append one step to the history of ``obj``; call it inside the transaction of the change it records."""
     return LogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),
         object_repr=str(obj)[:300],
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -162,6 +163,7 @@ def save_entry(form, *, actor):
         entry.created_by = actor
         entry.review_state = ReviewState.DRAFT
         form.save()
+        entry.contributors.add(actor)
         log(entry, "created", actor=actor, data={"changes": changes(form), "version": entry.version})
         return entry
 
@@ -182,6 +184,7 @@ def save_entry(form, *, actor):
         )
         # The form wrote the proposed values onto the instance while validating; the row keeps the approved ones.
         entry.refresh_from_db()
+    entry.contributors.add(actor)
     log(
         entry,
         "changed",
@@ -199,7 +202,8 @@ def submit_for_review(entry, *, actor, version=None):
     entry.review_state = ReviewState.SUBMITTED
     entry.submitted_by = actor
     entry.submitted_at = timezone.now()
-    entry.submitted_ressort = actor.ressort
+    # A city admin has no Ressort; then the entry belongs to the Ressort of those who wrote it.
+    entry.submitted_ressort = actor.ressort or _authors_ressort(entry)
     _save_review_fields(entry, "review_state", "submitted_by", "submitted_at", "submitted_ressort")
     log(entry, "submitted", actor=actor, data={"version": entry.version})
     notify(
@@ -210,6 +214,11 @@ def submit_for_review(entry, *, actor, version=None):
         url=reverse(_url_name(entry, "review"), args=[entry.pk]),
     )
     return entry
+
+
+def _authors_ressort(entry):
+    ressorts = {user.ressort for user in entry.contributors.all() if user.ressort}
+    return ressorts.pop() if len(ressorts) == 1 else ""
 
 
 def _decide(entry, *, actor, override_reason):
@@ -229,27 +238,52 @@ def approve(entry, *, actor, version=None, override_reason=""):
     """Approve a submitted entry; a proposed change replaces the approved version now."""
     entry = _lock(entry, version)
     reason = _decide(entry, actor=actor, override_reason=override_reason)
-    applied, m2m = {}, {}
+    authors = list(_authors(entry, actor=actor))
+    applied, m2m, fields = {}, {}, []
     if entry.pending is not None:
         applied = {row.name: [row.old, row.new] for row in proposal_diff(entry) if row.changed}
+        fields = [name for name in entry.pending if not entry._meta.get_field(name).many_to_many]
         m2m = apply_proposal(entry)
-        try:
-            entry.full_clean()
-        except ValidationError as error:
-            raise ReviewError(
-                _("The change can no longer be applied: %(errors)s") % {"errors": " ".join(error.messages)}
-            ) from error
+        _check_applicable(entry, m2m)
     entry.pending = None
     entry.review_state = ReviewState.APPROVED
     entry.approved_by = actor
     entry.approved_at = timezone.now()
     entry.override_reason = reason
-    entry.version = F("version") + 1
-    entry.save()
-    entry.refresh_from_db(fields=["version", "updated_at"])
+    _save_review_fields(entry, *fields, "pending", "review_state", "approved_by", "approved_at", "override_reason")
     for name, pks in m2m.items():
         getattr(entry, name).set(pks)
+    # The next change starts a new version with its own authors.
+    entry.contributors.clear()
     log(entry, "approved", actor=actor, data={"changes": applied, "version": entry.version, "override": reason})
+    _record_override(entry, actor=actor, reason=reason)
+    notify(authors, kind=Notification.Kind.APPROVED, entry=entry, actor=actor, text=reason)
+    return entry
+
+
+def _check_applicable(entry, m2m):
+    """Refuse to apply a proposal that no longer fits: a rule it breaks now, or a linked entry deleted since."""
+    messages = []
+    for name, pks in m2m.items():
+        field = entry._meta.get_field(name)
+        if field.related_model._default_manager.filter(pk__in=pks).count() != len(set(pks)):
+            messages.append(_("An entry linked in “%(field)s” has been deleted.") % {"field": field.verbose_name})
+    try:
+        entry.full_clean()
+    except ValidationError as error:
+        messages.extend(error.messages)
+    except ObjectDoesNotExist:
+        # A model's clean() reads a linked entry that has been deleted since the proposal was made.
+        messages.append(_("A linked entry has been deleted."))
+    if messages:
+        raise ReviewError(
+            _("The change can no longer be applied: %(errors)s Return it for revision.")
+            % {"errors": " ".join(messages)}
+        )
+
+
+def _record_override(entry, *, actor, reason):
+    """An admin's decision in place of the other Ressort stays on the entry's thread for good."""
     if reason:
         Comment.objects.create(
             content_type=ContentType.objects.get_for_model(entry),
@@ -258,8 +292,6 @@ def approve(entry, *, actor, version=None, override_reason=""):
             kind=Comment.Kind.OVERRIDE,
             text=reason,
         )
-    notify(_authors(entry, actor=actor), kind=Notification.Kind.APPROVED, entry=entry, actor=actor, text=reason)
-    return entry
 
 
 @transaction.atomic
@@ -280,6 +312,7 @@ def return_for_revision(entry, *, actor, comment, version=None, override_reason=
         kind=Comment.Kind.RETURN,
         text=comment,
     )
+    _record_override(entry, actor=actor, reason=reason)
     log(entry, "returned", actor=actor, data={"comment": comment, "version": entry.version, "override": reason})
     notify(_authors(entry, actor=actor), kind=Notification.Kind.RETURNED, entry=entry, actor=actor, text=comment)
     return entry
@@ -302,9 +335,9 @@ def add_comment(entry, *, actor, text):
 
 
 @transaction.atomic
-def delete_entry(entry, *, actor):
+def delete_entry(entry, *, actor, version=None):
     """Delete an entry that was never approved (the admins may delete any); the log keeps what it was."""
-    entry = _lock(entry, None)
+    entry = _lock(entry, version)
     _require(actor, "delete", entry)
     log(entry, "deleted", actor=actor)
     entry.delete()
@@ -374,7 +407,8 @@ def proposal_diff(entry):
     """The reviewer's view, field by field: the approved value (None for a new entry) beside the proposed one."""
     if entry.approved_at is None:
         return [DiffRow(field, None, display(entry, field), True) for field in content_fields(type(entry))]
-    proposed_entry = type(entry)._default_manager.get(pk=entry.pk) if entry.pending else entry
+    # A copy keeps what was read with the entry; only related values the proposal changes are read again.
+    proposed_entry = copy.copy(entry)
     m2m = apply_proposal(proposed_entry)
     rows = []
     for field in content_fields(type(entry)):
@@ -393,7 +427,11 @@ def display(entry, field):
     """The value of ``field`` on ``entry`` as a person reads it."""
     if field.many_to_many:
         return display_related(getattr(entry, field.name).all())
-    value = getattr(entry, field.name)
+    try:
+        value = getattr(entry, field.name)
+    except ObjectDoesNotExist:
+        # A proposal can name an entry that has been deleted since.
+        return _("(deleted)")
     if value is None or value == "":
         return ""
     if field.choices:
@@ -428,8 +466,13 @@ def reviewers_for(entry, *, actor):
 
 
 def _authors(entry, *, actor):
+    """Who wrote the version under review: its creator, its submitter and everyone who edited it."""
     ids = {entry.created_by_id, entry.submitted_by_id} - {None, actor.pk}
-    return User.objects.filter(pk__in=ids, is_active=True)
+    return (
+        User.objects.filter(Q(pk__in=ids) | Q(pk__in=entry.contributors.values("pk")), is_active=True)
+        .exclude(pk=actor.pk)
+        .distinct()
+    )
 
 
 def _commenters(entry, *, actor):
@@ -442,7 +485,8 @@ def _commenters(entry, *, actor):
 def notify(recipients, *, kind, entry, actor, text="", url=None):
     """Put a notification in each recipient's inbox and send them an e-mail once the transaction commits."""
     url = url or entry.get_absolute_url()
-    recipients = [user for user in recipients if user.pk != actor.pk]
+    # Someone who no longer covers the entry's quarter does not hear of it (nor read the comment in a mail).
+    recipients = [user for user in recipients if user.pk != actor.pk and may(user, "view", entry)]
     Notification.objects.bulk_create(
         Notification(recipient=user, actor=actor, kind=kind, object_repr=str(entry)[:300], url=url, text=text)
         for user in recipients

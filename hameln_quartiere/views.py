@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -136,6 +137,7 @@ class EntryMixin(PortalMixin):
         return (
             self.model.objects.visible_to(self.request.user)
             .select_related(self.model.quartier_lookup, "created_by", "submitted_by", "approved_by", *fks)
+            .defer(f"{self.model.quartier_lookup}__boundary")
             .prefetch_related(*[field.name for field in content_fields(self.model) if field.many_to_many])
         )
 
@@ -213,7 +215,7 @@ class EntryCommentView(EntryDetailView):
             return self.render_to_response(self.get_context_data(), status=400)
         add_comment(entry, actor=request.user, text=form.cleaned_data["text"])
         messages.success(request, _("Your comment was added."))
-        return HttpResponseRedirect(f"{entry.get_absolute_url()}#kommentare")
+        return HttpResponseRedirect(f"{entry.get_absolute_url()}#comments")
 
 
 class EntryHistoryView(EntryMixin, DetailView):
@@ -303,10 +305,8 @@ class EntryDeleteView(EntryStepView):
     action = "delete"
 
     def perform(self, entry, *, version):
-        if entry.version != version:
-            raise StaleEntry(entry, version)
         try:
-            delete_entry(entry, actor=self.request.user)
+            delete_entry(entry, actor=self.request.user, version=version)
         except ProtectedError as error:
             raise Refused(_("Other entries still refer to this one, so it cannot be deleted."), status=409) from error
         messages.success(self.request, _("“%(entry)s” was deleted.") % {"entry": entry})
@@ -349,8 +349,13 @@ class EntryReviewView(EntryMixin, DetailView):
                 return_for_revision(entry, comment=data["comment"], **common)
                 messages.success(request, _("Returned for revision, with your comment."))
         except StaleEntry as stale:
-            form.add_error(None, str(stale))
-            self.object = type(entry).objects.get(pk=entry.pk)
+            # Show what is there now; the next confirmation decides on this version.
+            self.object = self.get_object()
+            data = request.POST.copy()
+            data["version"] = self.object.version
+            self.form = ReviewForm(data, is_override=self.is_override)
+            self.form.is_valid()
+            self.form.add_error(None, str(stale))
             return self.render_to_response(self.get_context_data(), status=409)
         return redirect(entry)
 
@@ -378,6 +383,31 @@ def entry_urls(model, prefix, form_class):
 # --- Across entries: the review queue, my submissions, the inbox ------------------------------------------------
 
 
+class MergedEntries:
+    """Entries of several kinds as one ordered sequence, for a paginator: one count query for all, and per
+    page one query per kind that reads no more rows than the page needs."""
+
+    def __init__(self, querysets, *, key, reverse=False):
+        self.querysets = querysets
+        self.key = key
+        self.reverse = reverse
+
+    @cached_property
+    def count(self):
+        if not self.querysets:
+            return 0
+        pks = [queryset.order_by().values("pk") for queryset in self.querysets]
+        return pks[0].union(*pks[1:], all=True).count()
+
+    def __len__(self):
+        return self.count
+
+    def __getitem__(self, window):
+        # Each kind is already sorted; the first ``stop`` of the merge come from the first ``stop`` of each.
+        streams = [queryset[: window.stop] for queryset in self.querysets]
+        return list(heapq.merge(*streams, key=self.key, reverse=self.reverse))[window]
+
+
 class ReviewQueueView(PortalMixin, TemplateView):
     """What awaits the person's decision, oldest first, by type and quarter."""
 
@@ -387,10 +417,10 @@ class ReviewQueueView(PortalMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         models = reviewed_models()
-        form = QueueFilterForm(self.request.GET or None, models=models)
+        form = QueueFilterForm(self.request.GET or None, user=self.request.user, models=models)
         chosen_type = quartier = None
         if form.is_valid():
-            chosen_type = form.cleaned_data["typ"]
+            chosen_type = form.cleaned_data["kind"]
             quartier = form.cleaned_data["quartier"]
         streams = []
         for model in models:
@@ -402,7 +432,7 @@ class ReviewQueueView(PortalMixin, TemplateView):
             streams.append(
                 queryset.select_related(model.quartier_lookup, "submitted_by").order_by("submitted_at", "pk")
             )
-        entries = list(heapq.merge(*streams, key=lambda entry: entry.submitted_at))
+        entries = MergedEntries(streams, key=lambda entry: entry.submitted_at)
         page = Paginator(entries, self.paginate_by).get_page(self.request.GET.get("page"))
         context.update(filter_form=form, page_obj=page, entries=page.object_list, total=len(entries))
         return context
@@ -424,7 +454,7 @@ class MySubmissionsView(PortalMixin, TemplateView):
             .order_by("-submitted_at", "-pk")
             for model in reviewed_models()
         ]
-        entries = list(heapq.merge(*streams, key=lambda entry: entry.submitted_at, reverse=True))
+        entries = MergedEntries(streams, key=lambda entry: entry.submitted_at, reverse=True)
         page = Paginator(entries, self.paginate_by).get_page(self.request.GET.get("page"))
         context.update(page_obj=page, entries=page.object_list)
         return context
