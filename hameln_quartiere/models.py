@@ -341,6 +341,7 @@ VERB_LABELS = {
     "approved": _("approved"),
     "returned": _("returned for revision"),
     "commented": _("commented"),
+    "discarded": _("proposed change discarded"),
     "deleted": _("deleted"),
 }
 

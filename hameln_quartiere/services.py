@@ -179,18 +179,51 @@ def save_entry(form, *, actor):
     else:
         proposal = {**(current.pending or {}), **proposal_from_form(form)}
         state = ReviewState.DRAFT if current.review_state == ReviewState.APPROVED else current.review_state
+        if _matches_approved(current, proposal):
+            # Edited back to what is approved: nothing is left to review.
+            proposal, state = None, ReviewState.APPROVED
         type(entry)._default_manager.filter(pk=entry.pk).update(
             pending=proposal, review_state=state, version=new_version, updated_at=timezone.now()
         )
         # The form wrote the proposed values onto the instance while validating; the row keeps the approved ones.
         entry.refresh_from_db()
-    entry.contributors.add(actor)
+    if entry.review_state == ReviewState.APPROVED:
+        entry.contributors.clear()
+    else:
+        entry.contributors.add(actor)
     log(
         entry,
         "changed",
         actor=actor,
         data={"changes": changes(form), "version": new_version, "proposed": current.approved_at is not None},
     )
+    return entry
+
+
+def _matches_approved(entry, proposal):
+    """Whether every proposed value equals the approved one."""
+    for name, value in proposal.items():
+        field = entry._meta.get_field(name)
+        if field.many_to_many:
+            if set(value) != {obj.pk for obj in getattr(entry, name).all()}:
+                return False
+        elif field.to_python(value) != field.value_from_object(entry):
+            return False
+    return True
+
+
+@transaction.atomic
+def discard_proposal(entry, *, actor, version=None):
+    """Drop a proposed change that has not been submitted: the approved version stays as it is."""
+    entry = _lock(entry, version)
+    _require(actor, "change", entry)
+    if entry.pending is None:
+        raise ReviewError(_("There is no proposed change to discard."))
+    entry.pending = None
+    entry.review_state = ReviewState.APPROVED
+    _save_review_fields(entry, "pending", "review_state")
+    entry.contributors.clear()
+    log(entry, "discarded", actor=actor, data={"version": entry.version})
     return entry
 
 

@@ -35,6 +35,7 @@ from hameln_quartiere.services import (
     approve,
     content_fields,
     delete_entry,
+    discard_proposal,
     display,
     proposal_diff,
     return_for_revision,
@@ -301,6 +302,17 @@ class EntrySubmitView(EntryStepView):
         return redirect(entry)
 
 
+class EntryDiscardView(EntryStepView):
+    """Drops a proposed change that was not submitted; the approved version stays."""
+
+    action = "change"
+
+    def perform(self, entry, *, version):
+        discard_proposal(entry, actor=self.request.user, version=version)
+        messages.success(self.request, _("The proposed change was discarded; the approved version stays."))
+        return redirect(entry)
+
+
 class EntryDeleteView(EntryStepView):
     action = "delete"
 
@@ -372,6 +384,7 @@ def entry_urls(model, prefix, form_class):
         ("<int:pk>/pruefen/", EntryReviewView, "review"),
         ("<int:pk>/kommentieren/", EntryCommentView, "comment"),
         ("<int:pk>/verlauf/", EntryHistoryView, "history"),
+        ("<int:pk>/verwerfen/", EntryDiscardView, "discard"),
         ("<int:pk>/loeschen/", EntryDeleteView, "delete"),
     ]
     return [
