@@ -88,6 +88,8 @@ class Situation:
     quarter: str
     state: str
     author: str
+    # Someone who wrote part of the version under review besides the author (``contributors``).
+    contributor: str | None = None
 
 
 def expected(person_key, action, situation):
@@ -101,7 +103,9 @@ def expected(person_key, action, situation):
     submitted = review_state == "submitted"
     never_approved = not live and review_state != "approved"
     was_submitted = review_state != "draft"
+    # Nobody decides on a version they submitted or wrote part of.
     is_submitter = was_submitted and situation.author == person_key
+    is_submitter = is_submitter or situation.contributor == person_key
     submitted_ressort = PEOPLE[situation.author].ressort if was_submitted else ""
     own_ressort = submitted_ressort != "" and submitted_ressort == person.ressort
 
@@ -140,9 +144,12 @@ def model_of(kind):
 
 def build(make_entry, people, quartiere, situation):
     review_state, live = STATES[situation.state]
-    return make_entry(
+    entry = make_entry(
         situation.kind, quartiere[situation.quarter], review_state, author=people[situation.author], live=live
     )
+    if situation.contributor is not None:
+        entry.contributors.add(people[situation.contributor])
+    return entry
 
 
 @pytest.fixture
@@ -247,6 +254,27 @@ def test_has_perm_answers_as_the_permission_table_says(
                     f"  {kind} by {author}: expected {allowed_word(want)}, has_perm says {allowed_word(actual)}"
                 )
     assert not mismatches, f"May {person} {action} a {state} entry in {quarter}?\n" + "\n".join(mismatches)
+
+
+@pytest.mark.parametrize("author", AUTHORS)
+@pytest.mark.parametrize("contributor", PEOPLE)
+def test_nobody_decides_on_a_version_they_wrote_part_of(people, quartiere, entry_factory, contributor, author):
+    """A submitted entry with a second writer: neither the submitter nor the writer may review or override it."""
+    mismatches = []
+    for kind in KINDS:
+        for quarter in sorted(ALL_QUARTERS):
+            situation = Situation(kind, quarter, "submitted", author, contributor)
+            entry = build(entry_factory, people, quartiere, situation)
+            for person in PEOPLE:
+                for action in ("review", "override", "comment", "delete"):
+                    actual = rules.has_perm(perm_name(type(entry), action), people[person], entry)
+                    want = expected(person, action, situation)
+                    if actual != want:
+                        mismatches.append(
+                            f"  {person} {action} {kind} in {quarter}: expected {allowed_word(want)}, "
+                            f"has_perm says {allowed_word(actual)}"
+                        )
+    assert not mismatches, f"Submitted by {author}, written partly by {contributor}:\n" + "\n".join(mismatches)
 
 
 # --- 2. Model-level questions ----------------------------------------------------------------------------------
