@@ -114,6 +114,13 @@ STORAGES = {
     },
 }
 
+# The portal's maps draw tiles from this server (a URL template with {z}/{x}/{y}). Empty by default: then no
+# page loads anything from another host, and the maps show the meeting points without a background map.
+MAP_TILE_URL = env_str("MAP_TILE_URL")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
+# After how many days without a change an entry counts as stale on the start page.
+STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 90)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 
+from hameln_quartiere.exports import FORMATS, export_response
 from hameln_quartiere.forms import CommentForm, QueueFilterForm, ReviewForm, VersionForm
 from hameln_quartiere.models import Comment, LogEntry, ReviewedModel
 from hameln_quartiere.rules import has_staff_role, may, refusal_reason
@@ -166,21 +167,54 @@ class EntryMixin(PortalMixin):
 
 
 class EntryListView(EntryMixin, ListView):
-    """The entries of one kind the person may see, newest change first."""
+    """The entries of one kind the person may see: filtered, sorted, paged, and exported as CSV or XLSX.
+
+    Filters, sorting and page live in the URL, so a filtered list can be bookmarked and shared; the export
+    holds exactly the filtered rows.
+    """
 
     page = "list"
-    paginate_by = 50
+    paginate_by = 25
+    filterset_class = None
 
     def get_queryset(self):
-        return (
+        queryset = (
             self.model.objects.visible_to(self.request.user)
-            .select_related(self.model.quartier_lookup)
+            .select_related(*self.filterset_class.select_related)
+            .prefetch_related(*self.filterset_class.prefetch_related)
+            .defer(f"{self.model.quartier_lookup}__boundary")
             .order_by("-updated_at", "-pk")
         )
+        self.filterset = self.filterset_class(self.request.GET or None, queryset, request=self.request)
+        return self.filterset.qs
+
+    def get(self, request, *args, **kwargs):
+        file_format = request.GET.get("export")
+        if file_format in FORMATS:
+            return export_response(
+                self.filterset_class.columns,
+                self.get_queryset(),
+                name=str(self.model._meta.verbose_name_plural),
+                file_format=file_format,
+            )
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_add"] = may(self.request.user, "add", self.model)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter=self.filterset,
+            columns=self.filterset_class.columns,
+            rows=[
+                (entry, [column.cell(entry) for column in self.filterset_class.columns])
+                for entry in context["object_list"]
+            ],
+            current_order=self.request.GET.get("o", ""),
+            query=query,
+            can_add=may(self.request.user, "add", self.model),
+            export_formats=FORMATS,
+        )
         return context
 
 
@@ -249,7 +283,10 @@ class EntryFormMixin(EntryMixin):
             form.mark_stale(form.cleaned_data.get("loaded_version"), current.first())
             form.add_error(None, str(stale))
             return self.render_to_response(self.get_context_data(form=form), status=409)
-        if entry.approved_at is not None:
+        if "submit" in self.request.POST and may(self.request.user, "submit", entry):
+            submit_for_review(entry, actor=self.request.user)
+            messages.success(self.request, _("Saved and submitted for review. The other department has been notified."))
+        elif entry.approved_at is not None:
             messages.success(
                 self.request,
                 _("Your change was saved as a proposal; the approved version stays visible until it is approved."),
@@ -372,7 +409,7 @@ class EntryReviewView(EntryMixin, DetailView):
         return redirect(entry)
 
 
-def entry_urls(model, prefix, form_class):
+def entry_urls(model, prefix, form_class, filterset_class):
     """The portal pages of a content model under ``prefix``, named ``<model>-<page>`` in the app's namespace."""
     name = model._meta.model_name
     pages = [
@@ -387,10 +424,13 @@ def entry_urls(model, prefix, form_class):
         ("<int:pk>/verwerfen/", EntryDiscardView, "discard"),
         ("<int:pk>/loeschen/", EntryDeleteView, "delete"),
     ]
-    return [
-        path(f"{prefix}/{route}", view.as_view(model=model, form_class=form_class), name=f"{name}-{page}")
-        for route, view, page in pages
-    ]
+    patterns = []
+    for route, view, page in pages:
+        options = {"model": model, "form_class": form_class}
+        if view is EntryListView:
+            options["filterset_class"] = filterset_class
+        patterns.append(path(f"{prefix}/{route}", view.as_view(**options), name=f"{name}-{page}"))
+    return patterns
 
 
 # --- Across entries: the review queue, my submissions, the inbox ------------------------------------------------

@@ -2,6 +2,7 @@ from django.urls import path
 
 from hameln_quartiere.views import entry_urls
 from quartiere import views
+from quartiere.filters import JahreszielFilter
 from quartiere.forms import JahreszielForm
 from quartiere.models import Jahresziel
 
@@ -9,5 +10,5 @@ app_name = "quartiere"
 
 urlpatterns = [
     path("quartiere/<slug:slug>/", views.QuartierPublicView.as_view(), name="quartier-public"),
-    *entry_urls(Jahresziel, "portal/jahresziele", JahreszielForm),
+    *entry_urls(Jahresziel, "portal/jahresziele", JahreszielForm, JahreszielFilter),
 ]

@@ -5,7 +5,12 @@ test client speaks plain HTTP to a throwaway key. Variables already set (DATABAS
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hameln_quartiere.settings")
+
+# WhiteNoise warns (an error under filterwarnings) when STATIC_ROOT does not exist; the live server of the
+# browser tests builds its middleware once per session, before any per-test setting applies.
+os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="hameln-static-"))

@@ -21,3 +21,30 @@ def model_url(opts, page="list"):
 @register.filter
 def verbose_name(entry):
     return entry._meta.verbose_name
+
+
+@register.simple_tag
+def query_with(query, **changes):
+    """The current query string with some parameters set (or removed when set to ""), page reset."""
+    query = query.copy()
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value not in ("", None):
+            query[key] = value
+    return query.urlencode()
+
+
+@register.simple_tag
+def sort_order(current, key):
+    """The ``o`` value a column header links to: ascending first, then descending."""
+    return f"-{key}" if current == key else key
+
+
+@register.filter
+def cell(value):
+    """A list cell as text: dates in the local format, empty values as a dash."""
+    from django.utils.formats import localize
+
+    if value is None or value == "":
+        return "–"
+    return localize(value)

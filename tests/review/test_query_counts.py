@@ -276,7 +276,7 @@ def add_angebote(quartier, count, author):
         make_entry("angebot", quartier, state, author=author, live=n % 2 == 0)
 
 
-@pytest.mark.parametrize(("person", "pinned"), [("qm", 5), ("gwa", 6)])
+@pytest.mark.parametrize(("person", "pinned"), [("qm", 11), ("gwa", 12)])
 def test_the_entry_list_needs_the_same_queries_for_few_and_many_entries(
     people, kuckuck, nordstadt, person, pinned, django_assert_max_num_queries
 ):
@@ -290,8 +290,10 @@ def test_the_entry_list_needs_the_same_queries_for_few_and_many_entries(
     many = measure(client, url)
 
     assert_same_count(few, many)
-    # qm 5: session, user, the paginator's count, the unread count, one page of offers with quarters joined.
-    # gwa 6: the same plus the ids of the person's quarters (the coordinator covers all without asking).
+    # qm 11: session, user, the paginator's count, one page of offers (quarter, meeting point and category
+    # joined), their target groups and languages (two prefetches), the unread count, and the choices of the
+    # filter form (quarters, categories, target groups, languages).
+    # gwa 12: the same plus the ids of the person's quarters (the coordinator covers all without asking).
     with django_assert_max_num_queries(pinned):
         response = client.get(url)
     expected = FEW + MANY + (MANY if person == "qm" else 0)
