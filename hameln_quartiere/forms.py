@@ -73,6 +73,21 @@ class EntryForm(forms.ModelForm):
         self.data = data
 
 
+class PartForm(forms.ModelForm):
+    """A row of an inline formset (an entry's part, e.g. one time of an offer's schedule), styled like Bootstrap."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select form-select-sm")
+            else:
+                widget.attrs.setdefault("class", "form-control form-control-sm")
+
+
 def stale_message(stale_changes):
     """The refusal of a stale save, naming who changed which fields meanwhile."""
     message = _(

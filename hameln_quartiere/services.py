@@ -368,6 +368,21 @@ def add_comment(entry, *, actor, text):
 
 
 @transaction.atomic
+def save_parts(formset, entry, *, actor):
+    """Save a valid inline formset of ``entry``'s parts (recorded directly, without review), each row logged."""
+    formset.instance = entry
+    for form in formset.deleted_forms:
+        if form.instance.pk is not None:
+            log(form.instance, "deleted", actor=actor)
+    changed = [(form, form.instance.pk is None) for form in formset.forms if form.has_changed()]
+    formset.save()
+    for form, created in changed:
+        if form in formset.deleted_forms or form.instance.pk is None:
+            continue
+        log(form.instance, "created" if created else "changed", actor=actor, data={"changes": changes(form)})
+
+
+@transaction.atomic
 def delete_entry(entry, *, actor, version=None):
     """Delete an entry that was never approved (the admins may delete any); the log keeps what it was."""
     entry = _lock(entry, version)

@@ -13,6 +13,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import ProtectedError, prefetch_related_objects
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -41,6 +42,7 @@ from hameln_quartiere.services import (
     proposal_diff,
     return_for_revision,
     save_entry,
+    save_parts,
     submit_for_review,
     with_labels,
 )
@@ -269,14 +271,40 @@ class EntryHistoryView(EntryMixin, DetailView):
 
 
 class EntryFormMixin(EntryMixin):
+    """Create and edit an entry, with the parts people think of together (``formset_classes``, e.g. an offer's
+    schedule) in the same form. The parts are recorded directly, without review; entry and parts are saved
+    together or not at all."""
+
     page = "form"
+    formset_classes = ()
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    def get_formsets(self):
+        if not hasattr(self, "_formsets"):
+            data = self.request.POST if self.request.method == "POST" else None
+            instance = self.object if self.object is not None else self.model()
+            self._formsets = [
+                formset_class(data, instance=instance, prefix=formset_class.get_default_prefix())
+                for formset_class in self.formset_classes
+            ]
+        return self._formsets
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(formsets=self.get_formsets(), **kwargs)
+
     def form_valid(self, form):
+        formsets = self.get_formsets()
+        # Every formset is checked, so that each shows its errors, not only the first one.
+        valid = [formset.is_valid() for formset in formsets]
+        if not all(valid):
+            return self.form_invalid(form)
         try:
-            entry = save_entry(form, actor=self.request.user)
+            with transaction.atomic():
+                entry = save_entry(form, actor=self.request.user)
+                for formset in formsets:
+                    save_parts(formset, entry, actor=self.request.user)
         except StaleEntry as stale:
             # Someone saved between this form's check and the save: the same answer as the form's own check.
             current = type(form.instance).objects.filter(pk=form.instance.pk).values_list("version", flat=True)
@@ -409,8 +437,12 @@ class EntryReviewView(EntryMixin, DetailView):
         return redirect(entry)
 
 
-def entry_urls(model, prefix, form_class, filterset_class):
-    """The portal pages of a content model under ``prefix``, named ``<model>-<page>`` in the app's namespace."""
+def entry_urls(model, prefix, form_class, filterset_class, formset_classes=()):
+    """The portal pages of a content model under ``prefix``, named ``<model>-<page>`` in the app's namespace.
+
+    ``formset_classes`` are inline formsets of the entry's parts, edited on the same page (see
+    ``EntryFormMixin``).
+    """
     name = model._meta.model_name
     pages = [
         ("", EntryListView, "list"),
@@ -429,6 +461,8 @@ def entry_urls(model, prefix, form_class, filterset_class):
         options = {"model": model, "form_class": form_class}
         if view is EntryListView:
             options["filterset_class"] = filterset_class
+        if issubclass(view, EntryFormMixin):
+            options["formset_classes"] = formset_classes
         patterns.append(path(f"{prefix}/{route}", view.as_view(**options), name=f"{name}-{page}"))
     return patterns
 

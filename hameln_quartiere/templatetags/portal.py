@@ -23,6 +23,11 @@ def verbose_name(entry):
     return entry._meta.verbose_name
 
 
+@register.filter
+def verbose_name_plural(model):
+    return model._meta.verbose_name_plural
+
+
 @register.simple_tag
 def query_with(query, **changes):
     """The current query string with some parameters set (or removed when set to ""), page reset."""
