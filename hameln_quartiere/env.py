@@ -46,8 +46,12 @@ def env_list(name, default=()):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def env_database(name, default_sqlite_path):
-    """The database named by the URL in ``name``; unset means the embedded SQLite file."""
+def env_database(name, default_sqlite_path, *, conn_max_age=60):
+    """The database named by the URL in ``name``; unset means the embedded SQLite file.
+
+    Connections are kept for ``conn_max_age`` seconds (with a health check), so a busy server does not connect
+    anew for every request.
+    """
     raw = os.environ.get(name, "").strip()
     if not raw:
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(default_sqlite_path)}
@@ -57,7 +61,7 @@ def env_database(name, default_sqlite_path):
             f"{name} must be a postgres://user:password@host:port/name or sqlite:///path URL, not {raw!r}."
         )
     try:
-        config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(raw, conn_max_age=conn_max_age, conn_health_checks=True)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} is not a valid database URL: {exc}") from None
     if not config.get("NAME"):

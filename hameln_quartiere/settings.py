@@ -74,7 +74,9 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env_database("DATABASE_URL", BASE_DIR / "db.sqlite3")}
+DATABASES = {
+    "default": env_database("DATABASE_URL", BASE_DIR / "db.sqlite3", conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "hameln_quartiere.User"

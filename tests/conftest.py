@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from hameln_quartiere.models import Role
@@ -29,3 +31,40 @@ def superuser(db):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, test in a file rather than in memory.
+
+    The browser tests' live server answers in threads of its own; an in-memory database would have to be
+    shared with them through one connection, which breaks when other tests on the same worker reopen it.
+    Other databases keep pytest-django's own per-worker names (the fixture this one depends on).
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.getbasetemp() / f"test-{worker}.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Before the test database is dropped, end every session still connected to it.
+
+    Playwright's sync API keeps an event loop in the test thread, so Django keeps the connections of code run
+    under it apart and does not close them; PostgreSQL refuses to drop a database with open sessions.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        connection.close()

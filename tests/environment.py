@@ -14,3 +14,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hameln_quartiere.settings")
 # WhiteNoise warns (an error under filterwarnings) when STATIC_ROOT does not exist; the live server of the
 # browser tests builds its middleware once per session, before any per-test setting applies.
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="hameln-static-"))
+
+# The browser tests' live server answers in threads; a connection they keep open would stop pytest-django from
+# dropping the PostgreSQL test database at the end.
+os.environ.setdefault("DATABASE_CONN_MAX_AGE", "0")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from hameln_quartiere.models import Comment, LogEntry, Notification, ReviewState, Role
 from hameln_quartiere.services import StaleEntry, save_entry, submit_for_review
 from tests import factories as f
+from tests.formdata import parts_management
 from tests.review.conftest import make_entry
 from treffpunkte.forms import AngebotForm
 from treffpunkte.models import Angebot
@@ -35,6 +36,7 @@ def post_data(form, **changes):
         if value is None or value is False:
             continue
         data[bound_field.html_name] = "on" if value is True else value
+    data.update(parts_management(form.instance))
     data.update(changes)
     return data
 

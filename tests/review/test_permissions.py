@@ -29,7 +29,9 @@ from hameln_quartiere.services import (
 )
 from handlungskonzepte.forms import ZielForm
 from tests import factories as f
+from tests.formdata import parts_management
 from treffpunkte.forms import AngebotForm
+from treffpunkte.models import Angebot
 
 # --- The expected permission table, from the description of the review rule -------------------------------
 
@@ -399,7 +401,7 @@ def update_data(entry):
         elif value is not None:
             data[name] = value
     data["title"] = NEW_TITLE
-    return data
+    return {**data, **parts_management(entry)}
 
 
 def post_data(step, entry):
@@ -802,6 +804,7 @@ def angebot_form_data(quartier, **extra):
         "is_mobile": "on",
         "kategorie": f.KategorieFactory().pk,
         "free_of_charge": "on",
+        **parts_management(Angebot),
         **extra,
     }
 

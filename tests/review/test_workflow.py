@@ -22,6 +22,7 @@ from hameln_quartiere.services import (
     submit_for_review,
 )
 from tests import factories as f
+from tests.formdata import parts_management
 from tests.review.conftest import make_entry
 from treffpunkte.forms import AngebotForm, TreffpunktForm
 from treffpunkte.models import Angebot, Treffpunkt
@@ -118,7 +119,7 @@ def form_data(entry, **overrides):
             data[name] = ""
         else:
             data[name] = value
-    return data
+    return {**data, **parts_management(entry)}
 
 
 def edit(entry, actor, **overrides):
@@ -818,7 +819,13 @@ def test_an_entry_created_in_the_portal_is_a_draft_and_logged_as_created(client,
 
     response = client.post(
         reverse("treffpunkte:angebot-create"),
-        {"title": "Nähcafé", "quartier": kuckuck.pk, "treffpunkt": treffpunkt.pk, "kategorie": kategorie.pk},
+        {
+            "title": "Nähcafé",
+            "quartier": kuckuck.pk,
+            "treffpunkt": treffpunkt.pk,
+            "kategorie": kategorie.pk,
+            **parts_management(Angebot),
+        },
     )
 
     assert response.status_code == 302, response.context["form"].errors if response.context else response
