@@ -7,7 +7,6 @@ numbers and e-mail addresses are invented; operators and meeting points carry ``
 Review states are set directly: there is no workflow to replay, and the demo needs entries in every state.
 """
 
-import calendar
 import datetime
 import random
 import tomllib
@@ -44,6 +43,7 @@ from treffpunkte.models import (
     Traeger,
     Treffpunkt,
     Zielgruppe,
+    schedule_dates,
 )
 
 from .models import REVIEWER_ROLES, Comment, Foerderquelle, ReviewedModel, ReviewState, Stelle, User
@@ -353,7 +353,7 @@ class _Builder:
             )
             schedules = [self.create(Schedule, angebot=angebot, **self.schedule_fields(t)) for t in spec["termine"]]
             recurring = [s for s in schedules if s.kind != Schedule.Kind.SINGLE]
-            for date in sorted(set(occurrences(recurring, YEAR))):
+            for date in schedule_dates(recurring, *_year(YEAR)):
                 reason = closed_days.get(date)
                 if reason is None and spec.get("school_term_only"):
                     reason = next((name for first, last, name in school_holidays if first <= date <= last), None)
@@ -389,7 +389,7 @@ class _Builder:
             low, high = spec["attendance"]
             recorder = self.users["gwa-kuckuck" if spec["quartier"] == "kuckuck" else "gwa-quartiere"]
             cancelled = set(angebot.cancellations.values_list("date", flat=True))
-            for date in sorted(set(occurrences(angebot.schedules.all(), YEAR)) - cancelled):
+            for date in sorted(set(schedule_dates(angebot.schedules.all(), *_year(YEAR))) - cancelled):
                 rows.append(
                     Teilnahme(
                         angebot=angebot,
@@ -517,39 +517,11 @@ class _Builder:
             )
 
 
+def _year(year):
+    """The first and the last day of ``year``."""
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
 def _mailbox(name):
     """``Erika Musterfrau`` → ``erika.musterfrau``."""
     return name.lower().replace(" ", ".").translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
-
-
-def occurrences(schedules, year):
-    """Every date in ``year`` on which the schedules fall, before cancellations.
-
-    Weekly times with an interval count their weeks from ``valid_from`` (or from 1 January of ``year``).
-    """
-    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    for schedule in schedules:
-        if schedule.kind == Schedule.Kind.SINGLE:
-            if first <= schedule.date <= last:
-                yield schedule.date
-            continue
-        start = max(first, schedule.valid_from or first)
-        end = min(last, schedule.valid_until or last)
-        if schedule.kind == Schedule.Kind.WEEKLY:
-            anchor = schedule.valid_from or first
-            day = anchor + datetime.timedelta(days=(schedule.weekday - anchor.weekday()) % 7)
-            while day <= end:
-                if day >= start:
-                    yield day
-                day += datetime.timedelta(weeks=schedule.interval)
-        else:
-            for month in range(1, 13):
-                day = _nth_weekday(year, month, schedule.weekday, schedule.week_of_month)
-                if start <= day <= end:
-                    yield day
-
-
-def _nth_weekday(year, month, weekday, week_of_month):
-    """The first to fourth (1 to 4) or the last (-1) such weekday of a month."""
-    days = [week[weekday] for week in calendar.monthcalendar(year, month) if week[weekday]]
-    return datetime.date(year, month, days[week_of_month - 1 if week_of_month > 0 else -1])

@@ -1,10 +1,16 @@
 """Operators, meeting points, the offers that happen there and how many people came."""
 
+import calendar
+import datetime
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from hameln_quartiere.models import ReviewedModel, validate_period
@@ -264,6 +270,41 @@ class Angebot(ReviewedModel):
         if self.treffpunkt_id and self.quartier_id and self.treffpunkt.quartier_id != self.quartier_id:
             raise ValidationError({"treffpunkt": _("The meeting point lies in another quarter.")})
 
+    def occurrences(self, first, last, *, include_cancelled=False):
+        """The dates from ``first`` to ``last`` on which the offer takes place, as ``Occurrence``s, in order.
+
+        Reads ``schedules`` and ``cancellations`` through ``.all()``, so a list of offers prefetches them once.
+        Cancelled dates are left out unless ``include_cancelled``; then they carry their cancellation.
+        """
+        cancelled = {cancellation.date: cancellation for cancellation in self.cancellations.all()}
+        by_date = {}
+        for schedule in self.schedules.all():
+            for day in schedule.dates(first, last):
+                by_date.setdefault(day, []).append(schedule)
+        return [
+            Occurrence(self, day, sorted(schedules, key=lambda s: s.start_time), cancelled.get(day))
+            for day, schedules in sorted(by_date.items())
+            if include_cancelled or day not in cancelled
+        ]
+
+    def takes_place_on(self, day):
+        """Whether the offer is scheduled on ``day`` and not cancelled then."""
+        return bool(self.occurrences(day, day))
+
+
+@dataclass
+class Occurrence:
+    """One date on which an offer takes place, with the schedule rows that fall on it."""
+
+    angebot: Angebot
+    date: datetime.date
+    schedules: list = field(default_factory=list)
+    cancellation: "Cancellation | None" = None
+
+    @property
+    def times(self):
+        return ", ".join(f"{time_format(s.start_time, 'H:i')}–{time_format(s.end_time, 'H:i')}" for s in self.schedules)
+
 
 class Schedule(models.Model):
     """When an offer takes place: weekly or monthly within a validity period, or on a single date."""
@@ -366,6 +407,61 @@ class Schedule(models.Model):
             when = str(self.get_weekday_display())
         return f"{when} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
 
+    def dates(self, first, last):
+        """The dates from ``first`` to ``last`` (both included) on which this time falls, before cancellations.
+
+        This is the one place where the occurrence rule lives. Times every n weeks count their weeks from
+        ``valid_from``, or without one from a fixed Monday, so that any range asked for gives the same weeks.
+        """
+        if self.kind == self.Kind.SINGLE:
+            return [self.date] if self.date and first <= self.date <= last else []
+        start = max(first, self.valid_from) if self.valid_from else first
+        end = min(last, self.valid_until) if self.valid_until else last
+        if start > end or self.weekday is None:
+            return []
+        if self.kind == self.Kind.WEEKLY:
+            anchor = self.valid_from or WEEK_ANCHOR
+            step = 7 * (self.interval or 1)
+            day = anchor + datetime.timedelta(days=(self.weekday - anchor.weekday()) % 7)
+            # The first date on or after ``start`` that lies a whole number of steps from ``day``.
+            day = start + datetime.timedelta(days=(day - start).days % step)
+            result = []
+            while day <= end:
+                result.append(day)
+                day += datetime.timedelta(days=step)
+            return result
+        result = []
+        year, month = start.year, start.month
+        while (year, month) <= (end.year, end.month):
+            day = nth_weekday(year, month, self.weekday, self.week_of_month or 1)
+            if start <= day <= end:
+                result.append(day)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return result
+
+    def describe(self):
+        """The time in words, e.g. “Every 2 weeks on Tuesday, 10:00–12:00, from 08.01.2019”."""
+        weekday = self.get_weekday_display()
+        if self.kind == self.Kind.SINGLE:
+            when = gettext("On %(date)s") % {"date": date_format(self.date, "SHORT_DATE_FORMAT")} if self.date else ""
+        elif self.kind == self.Kind.MONTHLY:
+            when = gettext("Every %(nth)s %(weekday)s of the month") % {
+                "nth": self.get_week_of_month_display(),
+                "weekday": weekday,
+            }
+        elif self.interval == 1:
+            when = gettext("Weekly on %(weekday)s") % {"weekday": weekday}
+        else:
+            when = ngettext(
+                "Every %(count)d week on %(weekday)s", "Every %(count)d weeks on %(weekday)s", self.interval
+            ) % {"count": self.interval, "weekday": weekday}
+        parts = [when, f"{time_format(self.start_time, 'H:i')}–{time_format(self.end_time, 'H:i')}"]
+        if self.kind != self.Kind.SINGLE and self.valid_from:
+            parts.append(gettext("from %(date)s") % {"date": date_format(self.valid_from, "SHORT_DATE_FORMAT")})
+        if self.kind != self.Kind.SINGLE and self.valid_until:
+            parts.append(gettext("until %(date)s") % {"date": date_format(self.valid_until, "SHORT_DATE_FORMAT")})
+        return ", ".join(parts)
+
     def clean(self):
         super().clean()
         errors = {}
@@ -382,6 +478,21 @@ class Schedule(models.Model):
         if errors:
             raise ValidationError(errors)
         validate_period(self.valid_from, self.valid_until, "valid_from", "valid_until")
+
+
+# Times every n weeks without a "valid from" date count their weeks from this Monday.
+WEEK_ANCHOR = datetime.date(2001, 1, 1)
+
+
+def nth_weekday(year, month, weekday, week_of_month):
+    """The first to fourth (1 to 4) or the last (-1) ``weekday`` (0 = Monday) of a month."""
+    days = [week[weekday] for week in calendar.monthcalendar(year, month) if week[weekday]]
+    return datetime.date(year, month, days[week_of_month - 1 if week_of_month > 0 else -1])
+
+
+def schedule_dates(schedules, first, last):
+    """Every date from ``first`` to ``last`` on which any of ``schedules`` falls, in order, before cancellations."""
+    return sorted({day for schedule in schedules for day in schedule.dates(first, last)})
 
 
 class Cancellation(models.Model):

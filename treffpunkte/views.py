@@ -1,1 +1,263 @@
+"""Portal pages of the meeting points app beyond the pages every content entry shares (``entry_urls``)."""
 
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, TemplateView
+
+from hameln_quartiere.rules import may
+from hameln_quartiere.views import EntryListView, PortalMixin
+from handlungskonzepte.models import Massnahme
+from treffpunkte.filters import TraegerFilter
+from treffpunkte.forms import AttendanceFormSet
+from treffpunkte.models import Angebot, Cancellation, Schedule, Teilnahme, Traeger, Treffpunkt
+from treffpunkte.services import AttendanceError, record_attendance
+
+# --- Operators (Träger): not under review, read-only in the portal, kept by the city admins ---------------------
+
+
+class TraegerListView(EntryListView):
+    """The operators, for every person with a role: filtered, sorted, paged and exported like the content lists.
+
+    What the list says about an operator's meeting points (quarters, how many) counts only the meeting points the
+    person may see, so nothing outside their quarters shows through.
+    """
+
+    model = Traeger
+    filterset_class = TraegerFilter
+
+    def get_queryset(self):
+        visible = Treffpunkt.objects.visible_to(self.request.user)
+        queryset = (
+            Traeger.objects.annotate(
+                treffpunkt_count=Count("treffpunkte", filter=Q(treffpunkte__in=visible.values("pk")))
+            )
+            .prefetch_related(
+                Prefetch(
+                    "treffpunkte",
+                    queryset=visible.select_related("quartier").only("name", "traeger", "quartier__name"),
+                    to_attr="visible_treffpunkte",
+                )
+            )
+            .order_by("name", "pk")
+        )
+        self.filterset = self.filterset_class(self.request.GET or None, queryset, request=self.request)
+        return self.filterset.qs
+
+
+class TraegerDetailView(PortalMixin, DetailView):
+    """An operator with its contact persons, the meeting points it runs and the measures it is responsible for
+    or a partner in, as far as the person may see them."""
+
+    model = Traeger
+    template_name = "treffpunkte/traeger_detail.html"
+    context_object_name = "traeger"
+
+    def get_queryset(self):
+        return Traeger.objects.prefetch_related("kontaktpersonen")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        traeger = self.object
+        involved = Massnahme.objects.filter(Q(owner_traeger=traeger) | Q(partners=traeger)).values("pk")
+        context.update(
+            opts=Traeger._meta,
+            treffpunkte=Treffpunkt.objects.visible_to(user)
+            .filter(traeger=traeger)
+            .select_related("quartier")
+            .defer("quartier__boundary")
+            .annotate(angebot_count=Count("angebote")),
+            massnahmen=Massnahme.objects.visible_to(user)
+            .filter(pk__in=involved)
+            .select_related("handlungskonzept__quartier")
+            .defer("handlungskonzept__quartier__boundary")
+            .order_by("start", "title", "pk"),
+        )
+        return context
+
+
+# --- GWA's week: my meeting points and the attendance grid ------------------------------------------------------
+
+# How far ahead “my meeting points” looks for an offer's next date.
+NEXT_DATE_LOOKAHEAD = datetime.timedelta(days=62)
+
+
+class MyTreffpunkteView(PortalMixin, ListView):
+    """The meeting points in the person's quarters (the coordinator: all), each with its offers, their times and
+    next date, and quick links to edit them and to record attendance; offers without a meeting point at the end."""
+
+    template_name = "treffpunkte/treffpunkt_mine.html"
+    context_object_name = "treffpunkte"
+
+    def angebote(self):
+        today = timezone.localdate()
+        return Angebot.objects.visible_to(self.request.user).prefetch_related(
+            "schedules",
+            Prefetch("cancellations", queryset=Cancellation.objects.filter(date__gte=today)),
+        )
+
+    def get_queryset(self):
+        return (
+            Treffpunkt.objects.visible_to(self.request.user)
+            .select_related("quartier", "traeger")
+            .defer("quartier__boundary")
+            .prefetch_related(Prefetch("angebote", queryset=self.angebote().order_by("title", "pk")))
+            .order_by("quartier__name", "name", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        today = timezone.localdate()
+        mobile = list(
+            self.angebote()
+            .filter(treffpunkt__isnull=True)
+            .select_related("quartier")
+            .defer("quartier__boundary")
+            .order_by("title", "pk")
+        )
+        for treffpunkt in context["treffpunkte"]:
+            treffpunkt.can_change = may(user, "change", treffpunkt)
+        for angebot in [*mobile, *(a for t in context["treffpunkte"] for a in t.angebote.all())]:
+            angebot.can_change = may(user, "change", angebot)
+            angebot.can_record = may(user, "record_attendance", angebot)
+            upcoming = angebot.occurrences(today, today + NEXT_DATE_LOOKAHEAD)
+            angebot.next_date = upcoming[0].date if upcoming else None
+        context.update(
+            mobile_angebote=mobile,
+            can_add=may(user, "add", Angebot),
+            can_record=may(user, "record_attendance", Angebot),
+        )
+        return context
+
+
+def week_start(value, today):
+    """The Monday of the ISO week ``value`` (“2019-W12”), or of the week of ``today`` when there is none."""
+    try:
+        year, week = (value or "").split("-W")
+        return datetime.date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        return today - datetime.timedelta(days=today.weekday())
+
+
+def in_order(occurrence):
+    """Occurrences by day and time, then by offer."""
+    return occurrence.date, occurrence.schedules[0].start_time, occurrence.angebot.title, occurrence.angebot.pk
+
+
+def iso_week(day):
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+class AttendanceGridView(PortalMixin, TemplateView):
+    """The attendance of one week (``?woche=2019-W12``, this week by default): a row per occurrence of every
+    offer the person records attendance for, computed from the schedules without cancellations. The counts are
+    saved together in one POST, or, if any row is wrong, none of them."""
+
+    template_name = "treffpunkte/teilnahme_grid.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not may(request.user, "record_attendance", Angebot):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.monday = week_start(request.GET.get("woche"), timezone.localdate())
+        self.sunday = self.monday + datetime.timedelta(days=6)
+
+    def occurrences(self):
+        """``{(offer id, date): Occurrence}`` of the week, and the cancelled ones, in the order they happen."""
+        first, last = self.monday, self.sunday
+        # Only schedules that can fall in this week are read; offers without one are left out in the database.
+        in_week = Q(kind=Schedule.Kind.SINGLE, date__range=(first, last)) | (
+            ~Q(kind=Schedule.Kind.SINGLE)
+            & (Q(valid_from__isnull=True) | Q(valid_from__lte=last))
+            & (Q(valid_until__isnull=True) | Q(valid_until__gte=first))
+        )
+        schedules = Schedule.objects.filter(in_week)
+        angebote = (
+            Angebot.objects.visible_to(self.request.user)
+            .filter(Exists(schedules.filter(angebot=OuterRef("pk"))))
+            .select_related("treffpunkt", "quartier")
+            .defer("quartier__boundary")
+            .prefetch_related(
+                Prefetch("schedules", queryset=schedules.select_related("treffpunkt")),
+                Prefetch("cancellations", queryset=Cancellation.objects.filter(date__range=(first, last))),
+            )
+        )
+        rows, cancelled = [], []
+        for angebot in angebote:
+            if not may(self.request.user, "record_attendance", angebot):
+                continue
+            for occurrence in angebot.occurrences(first, last, include_cancelled=True):
+                (cancelled if occurrence.cancellation else rows).append(occurrence)
+        rows.sort(key=in_order)
+        cancelled.sort(key=in_order)
+        return {(o.angebot.pk, o.date): o for o in rows}, cancelled
+
+    def get_formset(self, occurrences, data=None):
+        recorded = Teilnahme.objects.filter(
+            period=Teilnahme.Period.OCCURRENCE,
+            angebot__in={angebot_id for angebot_id, _day in occurrences},
+            date__range=(self.monday, self.sunday),
+        ).values_list("angebot_id", "date", "participants")
+        counts = {(angebot_id, day): participants for angebot_id, day, participants in recorded}
+        initial = [
+            {"angebot": angebot_id, "date": day, "participants": counts.get((angebot_id, day))}
+            for angebot_id, day in occurrences
+        ]
+        self.recorded = counts
+        return AttendanceFormSet(data, initial=initial, form_kwargs={"occurrences": occurrences}, prefix="teilnahme")
+
+    def get(self, request, *args, **kwargs):
+        occurrences, cancelled = self.occurrences()
+        return self.render_to_response(
+            self.get_context_data(formset=self.get_formset(occurrences), cancelled=cancelled)
+        )
+
+    def post(self, request, *args, **kwargs):
+        occurrences, cancelled = self.occurrences()
+        formset = self.get_formset(occurrences, data=request.POST)
+        if formset.is_valid():
+            # Only what differs from the recorded counts is written (and logged); an unchanged empty row is none.
+            counts = [
+                (form.occurrence.angebot, form.occurrence.date, form.cleaned_data.get("participants"))
+                for form in formset
+                if form.occurrence is not None
+                and form.cleaned_data.get("participants")
+                != self.recorded.get((form.occurrence.angebot.pk, form.occurrence.date))
+            ]
+            try:
+                result = record_attendance(counts, actor=request.user)
+            except AttendanceError as error:
+                # The form's checks make this rare (someone changed the schedule meanwhile); nothing was saved.
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("Attendance saved: %(created)d new, %(changed)d changed, %(removed)d removed.") % result,
+                )
+                return redirect(f"{reverse('treffpunkte:attendance-grid')}?woche={iso_week(self.monday)}")
+        return self.render_to_response(self.get_context_data(formset=formset, cancelled=cancelled))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        week = datetime.timedelta(weeks=1)
+        context.update(
+            monday=self.monday,
+            sunday=self.sunday,
+            week=iso_week(self.monday),
+            previous_week=iso_week(self.monday - week),
+            next_week=iso_week(self.monday + week),
+            this_week=iso_week(timezone.localdate()),
+        )
+        return context
