@@ -2,24 +2,33 @@
 
 import csv
 import datetime
+import re
 from decimal import Decimal
 from io import BytesIO
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
 
+# A text cell starting with one of these is run as a formula by spreadsheet programs (CSV injection, OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+ILLEGAL_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
+
 
 def export_response(columns, rows, *, name, file_format):
     """A download of ``rows`` with one column per ``Column``; ``file_format`` is one of ``FORMATS``."""
     header = [str(column.label) for column in columns]
-    table = [[column.cell(row) for column in columns] for row in rows]
+    table = [[_plain(column.cell(row)) for column in columns] for row in rows]
     if file_format == "xlsx":
         response = HttpResponse(_xlsx(header, table, name), content_type=XLSX_TYPE)
     else:
@@ -30,8 +39,14 @@ def export_response(columns, rows, *, name, file_format):
         writer.writerow(header)
         writer.writerows([_csv_value(value) for value in row] for row in table)
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{file_format}"'
+    # The name is in the person's language (“Maßnahmen”): encoded for every browser (RFC 6266).
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}-{stamp}.{file_format}")
     return response
+
+
+def _plain(value):
+    """Translatable labels as the text they stand for; everything else as it is."""
+    return str(value) if isinstance(value, Promise) else value
 
 
 def _csv_value(value):
@@ -45,16 +60,19 @@ def _csv_value(value):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
     return value
 
 
 def _xlsx(header, table, title):
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
+    # Sheet names are at most 31 characters and must not contain []:*?/\.
+    sheet = workbook.create_sheet(title=ILLEGAL_SHEET_CHARACTERS.sub("", title)[:31] or "export")
     bold = Font(bold=True)
     sheet.append([_bold_cell(sheet, label, bold) for label in header])
     for row in table:
-        sheet.append([_xlsx_value(value) for value in row])
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -66,10 +84,15 @@ def _bold_cell(sheet, value, font):
     return cell
 
 
-def _xlsx_value(value):
+def _xlsx_cell(sheet, value):
     if isinstance(value, datetime.datetime):
         # Spreadsheets know no time zones: local time, as the person saw it on the page.
         return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, str):
+        # Control characters are not allowed in the file; text stays text even when it starts with "=".
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell.data_type = "s"
+        return cell
     return value

@@ -1,28 +1,14 @@
 """Filters, columns and exports of the lists of action concepts, findings, goals and measures."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hameln_quartiere.filters import Column, EntryFilterSet
-from handlungskonzepte.models import Befund, Handlungskonzept, Massnahme, Ziel
+from hameln_quartiere.filters import Column, EntryFilterSet, PeriodOverlapFilter, YearFilter
+from handlungskonzepte.models import Befund, Beteiligungsformat, Handlungsfeld, Handlungskonzept, Massnahme, Ziel
+from treffpunkte.models import Traeger
 
-
-class YearFilter(django_filters.NumberFilter):
-    """Entries whose period includes the year: ``start_field`` up to ``end_field`` (open end allowed)."""
-
-    def __init__(self, *args, start_field, end_field, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.start_field = start_field
-        self.end_field = end_field
-
-    def filter(self, queryset, value):
-        if value in (None, ""):
-            return queryset
-        return queryset.filter(
-            Q(**{f"{self.start_field}__lte": value})
-            & (Q(**{f"{self.end_field}__isnull": True}) | Q(**{f"{self.end_field}__gte": value}))
-        )
+# The choices of the action concept filters: their title and years, without the quarter's boundary.
+KONZEPTE = Handlungskonzept.objects.only("title", "start_year", "end_year", "quartier_id")
 
 
 class HandlungskonzeptFilter(EntryFilterSet):
@@ -37,7 +23,7 @@ class HandlungskonzeptFilter(EntryFilterSet):
         Column("updated_at", _("updated"), order_by="updated_at"),
     )
 
-    year = YearFilter(label=_("Year"), start_field="start_year", end_field="end_year")
+    year = YearFilter(label=_("Valid in year"), start_field="start_year", end_field="end_year")
 
     class Meta:
         model = Handlungskonzept
@@ -45,24 +31,41 @@ class HandlungskonzeptFilter(EntryFilterSet):
 
 
 class BefundFilter(EntryFilterSet):
-    search_fields = ("title", "description")
+    search_fields = ("title", "description", "beteiligungsformat__title")
     select_related = ("handlungskonzept__quartier", "beteiligungsformat")
     columns = (
         Column("title", _("title"), order_by="title", link=True),
         Column("kind", _("kind"), order_by="kind"),
         Column("quartier", _("quarter"), "handlungskonzept.quartier.name", order_by="handlungskonzept__quartier__name"),
-        Column("beteiligungsformat", _("participation format"), "beteiligungsformat.title"),
+        Column(
+            "beteiligungsformat",
+            _("participation format"),
+            "beteiligungsformat.title",
+            order_by="beteiligungsformat__title",
+        ),
         Column("review_state", _("review state"), order_by="review_state"),
         Column("updated_at", _("updated"), order_by="updated_at"),
     )
 
+    handlungskonzept = django_filters.ModelChoiceFilter(label=_("Action concept"), queryset=KONZEPTE)
+    format_kind = django_filters.ChoiceFilter(
+        label=_("Kind of participation format"),
+        field_name="beteiligungsformat__kind",
+        choices=Beteiligungsformat.Kind.choices,
+    )
+
     class Meta:
         model = Befund
-        fields = ["q", "quartier", "kind", "handlungskonzept", "review_state"]
+        fields = ["q", "quartier", "kind", "handlungskonzept", "format_kind", "review_state"]
+
+
+def field_with_concept(handlungsfeld):
+    # Fields of action of different concepts often share a title ("Zusammenleben"): name the concept too.
+    return f"{handlungsfeld.title} ({handlungsfeld.handlungskonzept})"
 
 
 class ZielFilter(EntryFilterSet):
-    search_fields = ("title", "description")
+    search_fields = ("title", "description", "handlungsfeld__title")
     select_related = ("handlungsfeld__handlungskonzept__quartier",)
     columns = (
         Column("title", _("title"), order_by="title", link=True),
@@ -77,9 +80,23 @@ class ZielFilter(EntryFilterSet):
         Column("updated_at", _("updated"), order_by="updated_at"),
     )
 
+    handlungskonzept = django_filters.ModelChoiceFilter(
+        label=_("Action concept"), field_name="handlungsfeld__handlungskonzept", queryset=KONZEPTE
+    )
+    handlungsfeld = django_filters.ModelChoiceFilter(
+        label=_("Field of action"),
+        queryset=Handlungsfeld.objects.select_related("handlungskonzept").only(
+            "title", "handlungskonzept__title", "handlungskonzept__start_year", "handlungskonzept__end_year"
+        ),
+    )
+
     class Meta:
         model = Ziel
-        fields = ["q", "quartier", "handlungsfeld", "review_state"]
+        fields = ["q", "quartier", "handlungskonzept", "handlungsfeld", "review_state"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["handlungsfeld"].label_from_instance = field_with_concept
 
 
 class MassnahmeFilter(EntryFilterSet):
@@ -89,6 +106,7 @@ class MassnahmeFilter(EntryFilterSet):
         Column("title", _("title"), order_by="title", link=True),
         Column("quartier", _("quarter"), "handlungskonzept.quartier.name", order_by="handlungskonzept__quartier__name"),
         Column("owner", _("responsible"), order_by="owner"),
+        Column("owner_traeger", _("responsible operator"), "owner_traeger.name", order_by="owner_traeger__name"),
         Column("status", _("status"), order_by="status"),
         Column("progress", _("progress (%)"), order_by="progress"),
         Column("start", _("start"), order_by="start"),
@@ -96,8 +114,23 @@ class MassnahmeFilter(EntryFilterSet):
         Column("review_state", _("review state"), order_by="review_state"),
     )
 
+    owner_traeger = django_filters.ModelChoiceFilter(
+        label=_("Responsible operator"), queryset=Traeger.objects.only("name")
+    )
     year = YearFilter(label=_("Running in year"), start_field="start__year", end_field="end__year")
+    running_from = PeriodOverlapFilter(label=_("Running from"), start_field="start", end_field="end", bound="from")
+    running_until = PeriodOverlapFilter(label=_("Running until"), start_field="start", end_field="end", bound="until")
 
     class Meta:
         model = Massnahme
-        fields = ["q", "quartier", "status", "owner", "year", "review_state"]
+        fields = [
+            "q",
+            "quartier",
+            "status",
+            "owner",
+            "owner_traeger",
+            "year",
+            "running_from",
+            "running_until",
+            "review_state",
+        ]

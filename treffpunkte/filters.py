@@ -1,9 +1,10 @@
-"""Filters, columns and exports of the meeting point and offer lists."""
+"""Filters, columns and exports of the lists of meeting points, offers and operators."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from hameln_quartiere.filters import Column, EntryFilterSet
+from hameln_quartiere.filters import Column, EntryFilterSet, ListFilterSet
+from quartiere.models import Quartier
 from treffpunkte.models import Angebot, Kategorie, Sprache, Traeger, Treffpunkt, Zielgruppe
 
 
@@ -61,3 +62,42 @@ class AngebotFilter(EntryFilterSet):
             "free_of_charge",
             "review_state",
         ]
+
+
+def quarter_names(traeger):
+    """The quarters of the operator's meeting points that the person may see (``visible_treffpunkte``)."""
+    return ", ".join(sorted({treffpunkt.quartier.name for treffpunkt in traeger.visible_treffpunkte}))
+
+
+class TraegerFilter(ListFilterSet):
+    """The operators: not under review, so every person with a role sees all of them; what is said about their
+    meeting points (quarters, how many) counts only the meeting points the person may see.
+
+    The view annotates ``treffpunkt_count`` and prefetches ``visible_treffpunkte`` (see ``TraegerListView``).
+    """
+
+    search_fields = ("name", "description", "street", "email", "kontaktpersonen__name")
+    columns = (
+        Column("name", _("name"), order_by="name", link=True),
+        Column("kind", _("kind"), order_by="kind"),
+        Column("quartiere", _("quarters"), quarter_names),
+        Column("treffpunkt_count", _("meeting points"), order_by="treffpunkt_count"),
+        Column("email", _("e-mail"), order_by="email"),
+        Column("phone", _("phone")),
+        Column("website", _("website")),
+    )
+
+    quartier = django_filters.ModelChoiceFilter(
+        label=_("Quarter of a meeting point"), queryset=Quartier.objects.only("name"), method="filter_quartier"
+    )
+
+    class Meta:
+        model = Traeger
+        fields = ["q", "kind", "quartier"]
+
+    def filter_text(self, queryset, name, value):
+        # Searching the contact persons joins many rows per operator; the subquery keeps one row each.
+        return queryset.filter(pk__in=super().filter_text(Traeger.objects.all(), name, value).values("pk"))
+
+    def filter_quartier(self, queryset, name, value):
+        return queryset.filter(pk__in=Treffpunkt.objects.filter(quartier=value).values("traeger"))
