@@ -342,6 +342,7 @@ VERB_LABELS = {
     "returned": _("returned for revision"),
     "commented": _("commented"),
     "discarded": _("proposed change discarded"),
+    "progress": _("progress update recorded"),
     "deleted": _("deleted"),
 }
 

@@ -1,9 +1,12 @@
 """Forms for action concepts, findings, goals and measures, in the portal and the admin alike."""
 
+from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from hameln_quartiere.forms import EntryForm
-from handlungskonzepte.models import Befund, Handlungskonzept, Massnahme, Ziel
+from hameln_quartiere.forms import EntryForm, PartForm
+from handlungskonzepte.models import Befund, Handlungskonzept, Indikator, Massnahme, Sachstand, Ziel
 
 
 class HandlungskonzeptForm(EntryForm):
@@ -51,3 +54,41 @@ class MassnahmeForm(EntryForm):
             "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+
+class IndikatorForm(PartForm):
+    class Meta:
+        model = Indikator
+        fields = ["name", "unit", "baseline", "baseline_year", "target", "actual"]
+
+
+# A goal's indicators are edited on the goal's form and recorded directly, without review (see README).
+IndikatorFormSet = forms.inlineformset_factory(Ziel, Indikator, form=IndikatorForm, extra=1, can_delete=True)
+
+
+class SachstandForm(forms.ModelForm):
+    """A progress update on a measure, added on the measure's page."""
+
+    class Meta:
+        model = Sachstand
+        fields = ["date", "progress", "text"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "text": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, massnahme=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate
+        self.fields["progress"].widget.attrs.update(min=0, max=100)
+        if massnahme is not None:
+            self.fields["progress"].initial = massnahme.progress
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("A progress update reports what has happened; it cannot lie in the future."))
+        return date

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hameln_quartiere.models import ReviewedModel, validate_period
@@ -304,6 +305,20 @@ class Massnahme(ReviewedModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def counts_for_progress(self):
+        """A dropped measure no longer says anything about how far its goals are."""
+        return self.status != self.Status.DROPPED
+
+    @property
+    def is_late(self):
+        """Its period has ended, but it was neither completed nor dropped."""
+        return (
+            self.end is not None
+            and self.end < timezone.localdate()
+            and self.status not in (self.Status.DONE, self.Status.DROPPED)
+        )
 
     def clean(self):
         super().clean()
