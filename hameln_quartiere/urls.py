@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from hameln_quartiere import views
+from hameln_quartiere import search, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("portal/posteingang/", views.InboxView.as_view(), name="inbox"),
     path("portal/posteingang/alle-gelesen/", views.InboxReadAllView.as_view(), name="inbox-read-all"),
     path("portal/posteingang/<int:pk>/", views.NotificationOpenView.as_view(), name="notification-open"),
+    path("portal/suche/", search.SearchView.as_view(), name="search"),
     path("", include("quartiere.urls")),
     path("", include("treffpunkte.urls")),
     path("", include("handlungskonzepte.urls")),
