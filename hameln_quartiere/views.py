@@ -8,6 +8,7 @@ may act, call a service, and turn its error into a page that says why.
 import heapq
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
@@ -26,9 +27,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 
+from hameln_quartiere import dashboard
 from hameln_quartiere.exports import FORMATS, export_response
 from hameln_quartiere.forms import CommentForm, QueueFilterForm, ReviewForm, VersionForm
-from hameln_quartiere.models import Comment, LogEntry, ReviewedModel
+from hameln_quartiere.models import REVIEWER_ROLES, Comment, LogEntry, ReviewedModel
 from hameln_quartiere.rules import has_staff_role, may, refusal_reason
 from hameln_quartiere.services import (
     ReviewError,
@@ -76,7 +78,10 @@ class PortalMixin(LoginRequiredMixin):
 
 
 class PortalStartView(PortalMixin, TemplateView):
-    """The staff portal's start page: who is logged in, their quarters, and what awaits their decision."""
+    """The staff portal's start page, per role: my review queue, my tasks, my submissions, stale entries in my
+    quarters, and the numbers of my quarters. Readers (family support, leadership) see the numbers and the
+    stale entries without calls to edit. A constant number of queries, whatever the data (see ``dashboard``).
+    """
 
     template_name = "portal/start.html"
 
@@ -86,17 +91,31 @@ class PortalStartView(PortalMixin, TemplateView):
         if user.covers_all_quarters:
             quartiere = list(Quartier.objects.only("name", "slug"))
         else:
-            # Prefetched onto request.user, so anything else on the page that lists them reuses this query.
+            # Prefetched onto request.user, so anything else on the page that lists them reuses this query;
+            # the review scope reads their ids from the same list instead of asking again.
             prefetch_related_objects([user], "quartiere")
             quartiere = list(user.quartiere.all())
-        querysets = [model.objects.awaiting_review_by(user).order_by().values("pk") for model in reviewed_models()]
-        queue_count = querysets[0].union(*querysets[1:], all=True).count() if querysets else 0
+            user.__dict__["quartier_ids"] = frozenset(quartier.pk for quartier in quartiere)
+        models = reviewed_models()
+        editable = [model for model in models if may(user, "change", model)]
+        is_reviewer = user.role in REVIEWER_ROLES
         context.update(
             covers_all_quarters=user.covers_all_quarters,
             quartiere=quartiere,
-            queue_count=queue_count,
-            entry_types=[model._meta for model in reviewed_models()],
+            is_reviewer=is_reviewer,
+            # Family support and leadership read and comment: no calls to edit on their page.
+            read_only=not editable,
+            entry_types=[model._meta for model in models],
+            stale_days=settings.STALE_AFTER_DAYS,
+            numbers=dashboard.quarter_numbers(user, quartiere),
         )
+        if is_reviewer:
+            context["queue_count"], context["queue"] = dashboard.review_queue(user, models)
+        if editable:
+            context["task_count"], context["tasks"] = dashboard.my_tasks(user, editable)
+            context["submissions"] = dashboard.my_submissions(user, models)
+        # Editors see what they may update; readers see what is stale in their quarters, for information.
+        context["stale_count"], context["stale"] = dashboard.stale_entries(user, editable or models)
         return context
 
 
