@@ -209,6 +209,12 @@ class EntryListView(EntryMixin, ListView):
         self.filterset = self.filterset_class(self.request.GET or None, queryset, request=self.request)
         return self.filterset.qs
 
+    def paginate_queryset(self, queryset, page_size):
+        # A page number past the end (an old bookmark after rows went away) shows the last page, not a 404.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get(self, request, *args, **kwargs):
         file_format = request.GET.get("export")
         if file_format in FORMATS:
@@ -311,7 +317,9 @@ class EntryFormMixin(EntryMixin):
         return self._formsets
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(formsets=self.get_formsets(), **kwargs)
+        formsets = self.get_formsets()
+        parts_have_errors = any(formset.is_bound and formset.total_error_count() for formset in formsets)
+        return super().get_context_data(formsets=formsets, parts_have_errors=parts_have_errors, **kwargs)
 
     def form_valid(self, form):
         formsets = self.get_formsets()

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories as f
+from treffpunkte.models import Schedule
 
 pytestmark = pytest.mark.e2e
 
@@ -23,10 +24,17 @@ def test_an_offer_goes_from_draft_through_return_and_approval_to_the_public_page
     page.get_by_label("Quartier").select_option(label="Kuckuck")
     page.get_by_label("Stadtteiltreffpunkt").select_option(label=treffpunkt.name)
     page.get_by_label("Kategorie").select_option(label="Sprachcafé")
+    # The offer's times are part of its form: a row of the schedule table, visible and typed into.
+    expect(page.locator("#id_schedules-0-weekday")).to_be_visible()
+    assert page.locator("fieldset.formset .table-responsive").bounding_box()["width"] > 300
+    page.locator("#id_schedules-0-kind").select_option(value=Schedule.Kind.WEEKLY)
+    page.locator("#id_schedules-0-weekday").select_option(value=str(Schedule.Weekday.TUESDAY))
+    page.locator("#id_schedules-0-start_time").fill("10:00")
+    page.locator("#id_schedules-0-end_time").fill("12:00")
     page.get_by_role("button", name="Speichern und zur Prüfung einreichen").click()
-    expect(
-        page.get_by_text("Saved and submitted", exact=False).or_(page.get_by_text("eingereicht", exact=False)).first
-    ).to_be_visible()
+    expect(page.get_by_text("Gespeichert und zur Prüfung eingereicht.", exact=False)).to_be_visible()
+    schedule = Schedule.objects.get(angebot__title="Sprachcafé für Frauen")
+    assert (schedule.weekday, schedule.start_time.hour, schedule.end_time.hour) == (Schedule.Weekday.TUESDAY, 10, 12)
     log_out()
 
     # The coordinator finds it in the queue and returns it with a comment.
