@@ -121,10 +121,15 @@ ScheduleFormSet = forms.inlineformset_factory(
 
 
 class AttendanceForm(forms.Form):
-    """One occurrence in the attendance grid: which offer and date (hidden), and how many people came."""
+    """One occurrence in the attendance grid: which offer and date (hidden), and how many people came.
+
+    ``loaded`` (hidden) is the count the page showed when it was loaded: only a row whose count differs from it is
+    saved, and only if nobody else changed the recorded count meanwhile.
+    """
 
     angebot = forms.IntegerField(widget=forms.HiddenInput)
     date = forms.DateField(widget=forms.HiddenInput)
+    loaded = forms.IntegerField(widget=forms.HiddenInput, required=False)
     participants = forms.IntegerField(
         label=_("participants"),
         required=False,

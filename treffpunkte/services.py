@@ -15,8 +15,19 @@ class AttendanceError(Exception):
     """A count that cannot be recorded (no permission, no such occurrence, a wrong number); nothing was saved."""
 
 
+class AttendanceConflict(AttendanceError):
+    """Someone else recorded (or removed) a count after the person loaded it; nothing was saved.
+
+    ``conflicts`` maps ``(offer id, date)`` to the count recorded now: a ``Teilnahme``, or ``None`` if removed.
+    """
+
+    def __init__(self, conflicts):
+        self.conflicts = conflicts
+        super().__init__(_("Someone else has recorded attendance for the same dates meanwhile; nothing was saved."))
+
+
 @transaction.atomic
-def record_attendance(counts, *, actor):
+def record_attendance(counts, *, actor, loaded=None):
     """Record how many people came to each occurrence in ``counts``: ``(angebot, date, participants)`` triples.
 
     A new count is created, a different one replaces the old, ``None`` removes a recorded count. Every row is
@@ -24,6 +35,10 @@ def record_attendance(counts, *, actor):
     the date (its schedule without cancellations; give the offers with ``schedules`` and ``cancellations``
     prefetched), and the number lies between 0 and 100,000. Otherwise ``AttendanceError`` and nothing is saved.
     Returns the number of counts created, changed and removed.
+
+    ``loaded`` maps ``(offer id, date)`` to the count the person started from (``None``: none was recorded). A
+    row whose recorded count differs from it by now (someone else saved meanwhile) is not overwritten: unless the
+    person gives the very count recorded now, ``AttendanceConflict`` names those rows and nothing is saved.
     """
     counts = list(counts)
     for angebot, day, participants in counts:
@@ -50,6 +65,18 @@ def record_attendance(counts, *, actor):
             date__in={day for _angebot, day, _participants in counts},
         )
     }
+    if loaded is not None:
+        conflicts = {}
+        for angebot, day, participants in counts:
+            key = (angebot.pk, day)
+            if key not in loaded:
+                continue
+            teilnahme = existing.get(key)
+            current = teilnahme.participants if teilnahme is not None else None
+            if current != loaded[key] and current != participants:
+                conflicts[key] = teilnahme
+        if conflicts:
+            raise AttendanceConflict(conflicts)
     result = {"created": 0, "changed": 0, "removed": 0}
     for angebot, day, participants in counts:
         teilnahme = existing.get((angebot.pk, day))

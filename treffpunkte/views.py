@@ -1,6 +1,7 @@
 """Portal pages of the meeting points app beyond the pages every content entry shares (``entry_urls``)."""
 
 import datetime
+import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -17,7 +18,7 @@ from handlungskonzepte.models import Massnahme
 from treffpunkte.filters import TraegerFilter
 from treffpunkte.forms import AttendanceFormSet
 from treffpunkte.models import Angebot, Cancellation, Schedule, Teilnahme, Traeger, Treffpunkt
-from treffpunkte.services import AttendanceError, record_attendance
+from treffpunkte.services import AttendanceConflict, AttendanceError, record_attendance
 
 # --- Operators (Träger): not under review, read-only in the portal, kept by the city admins ---------------------
 
@@ -138,13 +139,24 @@ class MyTreffpunkteView(PortalMixin, ListView):
         return context
 
 
+# The weeks the grid shows: ``?woche=`` outside them is no week (and keeps date arithmetic far from its limits).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+WEEK_PATTERN = re.compile(r"([0-9]{4})-W([0-9]{1,2})")
+
+
 def week_start(value, today):
-    """The Monday of the ISO week ``value`` (“2019-W12”), or of the week of ``today`` when there is none."""
+    """The Monday of the ISO week ``value`` (“2019-W12”) of the years 2000 to 2100, or of the week of ``today``
+    when there is none. Returns the Monday and whether ``value`` was given but is no such week."""
+    this_monday = today - datetime.timedelta(days=today.weekday())
+    if not value:
+        return this_monday, False
+    match = WEEK_PATTERN.fullmatch(value.strip())
+    if match is None or not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
+        return this_monday, True
     try:
-        year, week = (value or "").split("-W")
-        return datetime.date.fromisocalendar(int(year), int(week), 1)
+        return datetime.date.fromisocalendar(int(match[1]), int(match[2]), 1), False
     except ValueError:
-        return today - datetime.timedelta(days=today.weekday())
+        return this_monday, True
 
 
 def in_order(occurrence):
@@ -157,6 +169,24 @@ def iso_week(day):
     return f"{year}-W{week:02d}"
 
 
+def shown_week(monday):
+    """``iso_week`` of ``monday`` if the grid shows that week, else ``None``."""
+    return iso_week(monday) if FIRST_YEAR <= monday.isocalendar().year <= LAST_YEAR else None
+
+
+def conflict_message(teilnahme):
+    """What the grid says next to a count someone else recorded (``teilnahme``) or removed (``None``) meanwhile."""
+    if teilnahme is None:
+        return _("Meanwhile someone else removed the recorded count. Save again to record yours.")
+    if teilnahme.recorded_by is None:
+        return _("Meanwhile %(count)s participants were recorded here. Save again to replace the count with yours.") % {
+            "count": teilnahme.participants
+        }
+    return _(
+        "Meanwhile %(person)s recorded %(count)s participants here. Save again to replace the count with yours."
+    ) % {"person": teilnahme.recorded_by, "count": teilnahme.participants}
+
+
 class AttendanceGridView(PortalMixin, TemplateView):
     """The attendance of one week (``?woche=2019-W12``, this week by default): a row per occurrence of every
     offer the person records attendance for, computed from the schedules without cancellations. The counts are
@@ -167,11 +197,17 @@ class AttendanceGridView(PortalMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not may(request.user, "record_attendance", Angebot):
             raise PermissionDenied
+        if request.user.is_authenticated and self.invalid_week:
+            messages.warning(
+                request,
+                _("“%(week)s” is not a week between %(first)s and %(last)s; this week is shown instead.")
+                % {"week": request.GET["woche"][:20], "first": FIRST_YEAR, "last": LAST_YEAR},
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.monday = week_start(request.GET.get("woche"), timezone.localdate())
+        self.monday, self.invalid_week = week_start(request.GET.get("woche"), timezone.localdate())
         self.sunday = self.monday + datetime.timedelta(days=6)
 
     def occurrences(self):
@@ -212,10 +248,10 @@ class AttendanceGridView(PortalMixin, TemplateView):
         ).values_list("angebot_id", "date", "participants")
         counts = {(angebot_id, day): participants for angebot_id, day, participants in recorded}
         initial = [
-            {"angebot": angebot_id, "date": day, "participants": counts.get((angebot_id, day))}
+            {"angebot": angebot_id, "date": day, "participants": count, "loaded": count}
             for angebot_id, day in occurrences
+            for count in [counts.get((angebot_id, day))]
         ]
-        self.recorded = counts
         return AttendanceFormSet(data, initial=initial, form_kwargs={"occurrences": occurrences}, prefix="teilnahme")
 
     def get(self, request, *args, **kwargs):
@@ -226,18 +262,33 @@ class AttendanceGridView(PortalMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         occurrences, cancelled = self.occurrences()
-        formset = self.get_formset(occurrences, data=request.POST)
+        # A copy the conflicts below can change: the counts recorded meanwhile become the rows' loaded counts.
+        formset = self.get_formset(occurrences, data=request.POST.copy())
         if formset.is_valid():
-            # Only what differs from the recorded counts is written (and logged); an unchanged empty row is none.
-            counts = [
-                (form.occurrence.angebot, form.occurrence.date, form.cleaned_data.get("participants"))
+            # Only the rows the person changed since loading the page are written (and logged): a row left alone
+            # is never saved, even if someone else changed its count meanwhile.
+            changed = [
+                form
                 for form in formset
                 if form.occurrence is not None
-                and form.cleaned_data.get("participants")
-                != self.recorded.get((form.occurrence.angebot.pk, form.occurrence.date))
+                and form.cleaned_data.get("participants") != form.cleaned_data.get("loaded")
             ]
+            counts = [
+                (form.occurrence.angebot, form.occurrence.date, form.cleaned_data["participants"]) for form in changed
+            ]
+            loaded = {
+                (form.occurrence.angebot.pk, form.occurrence.date): form.cleaned_data["loaded"] for form in changed
+            }
             try:
-                result = record_attendance(counts, actor=request.user)
+                result = record_attendance(counts, actor=request.user, loaded=loaded)
+            except AttendanceConflict as conflict:
+                # Nothing was saved; the person's input stays, and saving again replaces the colleague's count.
+                for form in changed:
+                    key = (form.occurrence.angebot.pk, form.occurrence.date)
+                    if key in conflict.conflicts:
+                        teilnahme = conflict.conflicts[key]
+                        form.data[form.add_prefix("loaded")] = "" if teilnahme is None else str(teilnahme.participants)
+                        form.add_error("participants", conflict_message(teilnahme))
             except AttendanceError as error:
                 # The form's checks make this rare (someone changed the schedule meanwhile); nothing was saved.
                 messages.error(request, str(error))
@@ -256,8 +307,8 @@ class AttendanceGridView(PortalMixin, TemplateView):
             monday=self.monday,
             sunday=self.sunday,
             week=iso_week(self.monday),
-            previous_week=iso_week(self.monday - week),
-            next_week=iso_week(self.monday + week),
+            previous_week=shown_week(self.monday - week),
+            next_week=shown_week(self.monday + week),
             this_week=iso_week(timezone.localdate()),
         )
         return context

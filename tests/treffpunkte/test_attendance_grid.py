@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from hameln_quartiere.models import LogEntry
 from tests import factories as f
@@ -19,16 +20,30 @@ def grid(client, week=WEEK):
 
 
 def post_rows(client, rows, week=WEEK):
-    """POST ``rows`` of ``(angebot id, date, participants)`` as the grid's formset would."""
+    """POST ``rows`` of ``(angebot id, date, participants[, loaded])`` as the grid's formset would; ``loaded``, the
+    count the page showed, is none unless given."""
     data = {
         "teilnahme-TOTAL_FORMS": str(len(rows)),
         "teilnahme-INITIAL_FORMS": str(len(rows)),
         "teilnahme-MIN_NUM_FORMS": "0",
         "teilnahme-MAX_NUM_FORMS": "1000",
     }
-    for i, (angebot_id, day, participants) in enumerate(rows):
+    for i, (angebot_id, day, participants, *loaded) in enumerate(rows):
         data[f"teilnahme-{i}-angebot"] = str(angebot_id)
         data[f"teilnahme-{i}-date"] = day.isoformat()
+        data[f"teilnahme-{i}-participants"] = "" if participants is None else str(participants)
+        data[f"teilnahme-{i}-loaded"] = "" if not loaded or loaded[0] is None else str(loaded[0])
+    return client.post(f"{URL}?woche={week}", data)
+
+
+def save_grid(client, page, changes, week=WEEK):
+    """Save the grid ``page`` (a response) like the browser would, with ``{row index: count}`` typed in."""
+    data = {}
+    for form in [page.context["formset"].management_form, *page.context["formset"]]:
+        for field in form:
+            value = field.value()
+            data[field.html_name] = "" if value is None else str(value)
+    for i, participants in changes.items():
         data[f"teilnahme-{i}-participants"] = "" if participants is None else str(participants)
     return client.post(f"{URL}?woche={week}", data)
 
@@ -81,7 +96,7 @@ def test_recorded_counts_are_prefilled_and_updated(gwa, kuckuck):
     client = client_for(gwa)
 
     assert grid(client).context["formset"].forms[0]["participants"].value() == 7
-    assert post_rows(client, [(angebot.pk, TUESDAY, 9)]).status_code == 302
+    assert post_rows(client, [(angebot.pk, TUESDAY, 9, 7)]).status_code == 302
 
     assert Teilnahme.objects.get().participants == 9
     log = LogEntry.objects.get(action="treffpunkte.teilnahme.changed")
@@ -93,7 +108,7 @@ def test_an_unchanged_count_is_neither_saved_nor_logged_and_an_emptied_one_is_re
     f.TeilnahmeFactory(angebot=kept, date=TUESDAY, participants=7)
     f.TeilnahmeFactory(angebot=emptied, date=TUESDAY, participants=3)
 
-    post_rows(client_for(gwa), [(kept.pk, TUESDAY, 7), (emptied.pk, TUESDAY, None)])
+    post_rows(client_for(gwa), [(kept.pk, TUESDAY, 7, 7), (emptied.pk, TUESDAY, None, 3)])
 
     assert list(Teilnahme.objects.values_list("angebot", "participants")) == [(kept.pk, 7)]
     assert list(LogEntry.objects.values_list("action", flat=True)) == ["treffpunkte.teilnahme.deleted"]
@@ -174,3 +189,123 @@ def test_an_anonymous_visitor_is_sent_to_the_login(client, db):
     response = grid(client)
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
+
+
+# --- Two people in the same week: nobody's count is overwritten unknowingly ---------------------------------------
+
+
+def test_two_people_saving_the_same_week_keep_each_others_counts_and_a_conflict_is_refused(gwa, qm, kuckuck):
+    first, second = weekly_angebot(kuckuck), weekly_angebot(kuckuck)
+    a, b = client_for(gwa), client_for(qm)
+    page_a, page_b = grid(a), grid(b)  # both load the week with nothing recorded
+
+    assert save_grid(a, page_a, {0: 12}).status_code == 302
+    # B saves row 2 from the page loaded before: A's row 1, empty on B's page, is left alone.
+    assert save_grid(b, page_b, {1: 5}).status_code == 302
+    assert dict(Teilnahme.objects.values_list("angebot", "participants")) == {first.pk: 12, second.pk: 5}
+
+    # B types a different count into row 1 (and changes row 2 again): refused, nothing of the grid is saved.
+    response = save_grid(b, page_b, {0: 15, 1: 6})
+
+    assert response.status_code == 200
+    form = response.context["formset"].forms[0]
+    assert form.has_error("participants")
+    message = " ".join(form.errors["participants"])
+    assert "12" in message and str(gwa) in message
+    assert form["participants"].value() == "15"  # B's input stays
+    assert form["loaded"].value() == "12"  # the count recorded now: saving again is deliberate
+    assert response.context["formset"].forms[1]["participants"].value() == "6"
+    assert dict(Teilnahme.objects.values_list("angebot", "participants")) == {first.pk: 12, second.pk: 5}
+    content = response.content.decode()
+    assert 'aria-invalid="true"' in content
+    assert not LogEntry.objects.filter(actor=qm, action="treffpunkte.teilnahme.changed").exists()
+
+    # Saving the refused page again replaces A's count on purpose.
+    assert save_grid(b, response, {}).status_code == 302
+    assert dict(Teilnahme.objects.values_list("angebot", "participants")) == {first.pk: 15, second.pk: 6}
+    assert Teilnahme.objects.get(angebot=first).recorded_by == qm
+
+
+def test_a_row_left_alone_is_not_written_even_if_its_count_changed_meanwhile(gwa, qm, kuckuck):
+    first, second = weekly_angebot(kuckuck), weekly_angebot(kuckuck)
+    f.TeilnahmeFactory(angebot=first, date=TUESDAY, participants=7, recorded_by=gwa)
+    page = grid(client_for(qm))
+    Teilnahme.objects.filter(angebot=first).delete()  # someone removed it meanwhile
+
+    assert save_grid(client_for(qm), page, {1: 3}).status_code == 302
+
+    assert dict(Teilnahme.objects.values_list("angebot", "participants")) == {second.pk: 3}
+
+
+def test_a_count_removed_meanwhile_is_refused_once(gwa, qm, kuckuck):
+    angebot = weekly_angebot(kuckuck)
+    f.TeilnahmeFactory(angebot=angebot, date=TUESDAY, participants=7, recorded_by=gwa)
+    client = client_for(qm)
+    page = grid(client)
+    Teilnahme.objects.all().delete()
+
+    response = save_grid(client, page, {0: 9})
+
+    assert response.status_code == 200
+    assert response.context["formset"].forms[0].has_error("participants")
+    assert not Teilnahme.objects.exists()
+    assert save_grid(client, response, {}).status_code == 302
+    assert Teilnahme.objects.get().participants == 9
+
+
+def test_the_same_count_saved_by_two_people_is_no_conflict(gwa, qm, kuckuck):
+    angebot = weekly_angebot(kuckuck)
+    page = grid(client_for(qm))
+    f.TeilnahmeFactory(angebot=angebot, date=TUESDAY, participants=8, recorded_by=gwa)
+
+    assert save_grid(client_for(qm), page, {0: 8}).status_code == 302
+
+    assert Teilnahme.objects.get().recorded_by == gwa
+    assert not LogEntry.objects.exists()
+
+
+# --- ?woche= -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "week", ["9999-W52", "0001-W01", "1999-W52", "2101-W01", "2019-W54", "2019-W00", "2019-W11-W2", "11", "2019-X11"]
+)
+def test_a_week_outside_2000_to_2100_or_no_week_at_all_shows_this_week_with_a_message(gwa, kuckuck, week):
+    response = grid(client_for(gwa), week=week)
+
+    assert response.status_code == 200
+    today = timezone.localdate()
+    assert response.context["monday"] == today - datetime.timedelta(days=today.weekday())
+    assert [m.level_tag for m in response.context["messages"]] == ["warning"]
+
+
+@pytest.mark.parametrize("week", ["9999-W52", "0001-W01", "abc"])
+def test_a_wrong_week_is_still_refused_to_people_who_do_not_record_attendance(familie, week):
+    assert grid(client_for(familie), week=week).status_code == 403
+
+
+@pytest.mark.parametrize("week", ["9999-W52", "0001-W01"])
+def test_saving_with_a_wrong_week_does_not_fail(gwa, kuckuck, week):
+    angebot = weekly_angebot(kuckuck)
+    response = post_rows(client_for(gwa), [(angebot.pk, TUESDAY, 5)], week=week)
+    assert response.status_code == 200  # another week than the one shown: refused, not a server error
+    assert not Teilnahme.objects.exists()
+
+
+def test_the_first_and_last_weeks_link_no_week_beyond_them(gwa, kuckuck):
+    first = grid(client_for(gwa), week="2000-W01")
+    assert first.context["previous_week"] is None
+    assert first.context["next_week"] == "2000-W02"
+    assert 'rel="prev"' not in first.content.decode()
+    last = grid(client_for(gwa), week="2100-W52")
+    assert last.context["next_week"] is None
+    assert 'rel="next"' not in last.content.decode()
+    assert not list(last.context["messages"])
+
+
+def test_on_small_screens_the_grid_hides_the_side_columns_and_keeps_the_labelled_input(gwa, kuckuck):
+    weekly_angebot(kuckuck)
+    content = grid(client_for(gwa)).content.decode()
+    assert content.count('class="d-none d-md-table-cell"') == 6  # date, time and place: head and row
+    assert 'class="d-md-none small text-body-secondary"' in content
+    assert "Teilnehmende: " in content

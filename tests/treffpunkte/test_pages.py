@@ -3,11 +3,14 @@
 import datetime
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories as f
 from tests.treffpunkte.conftest import client_for, weekly_angebot
+from treffpunkte.models import Teilnahme
+from treffpunkte.templatetags.treffpunkte_portal import angebot_related
 
 MY_URL = reverse("treffpunkte:my-treffpunkte")
 
@@ -105,3 +108,19 @@ def test_an_offer_under_review_shows_no_edit_link_but_the_attendance_link(gwa, k
     content = client_for(gwa).get(MY_URL).content.decode()
     assert reverse("treffpunkte:angebot-update", args=[angebot.pk]) not in content
     assert reverse("treffpunkte:attendance-grid") in content
+
+
+def test_the_offer_summary_counts_only_the_counts_per_date_as_occasions(gwa, kuckuck):
+    angebot = weekly_angebot(kuckuck)
+    f.TeilnahmeFactory(angebot=angebot, date=datetime.date(2019, 3, 12), participants=10)
+    f.TeilnahmeFactory(angebot=angebot, date=datetime.date(2019, 3, 19), participants=14)
+    f.TeilnahmeFactory(angebot=angebot, period=Teilnahme.Period.MONTH, date=datetime.date(2019, 2, 1), participants=90)
+
+    request = RequestFactory().get("/")
+    request.user = gwa
+    summary = angebot_related({"request": request}, angebot)["attendance"]
+
+    assert summary["occasions"] == 2
+    assert summary["total"] == 24
+    assert summary["average"] == 12
+    assert summary["first"] == datetime.date(2019, 3, 12)

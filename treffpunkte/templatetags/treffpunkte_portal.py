@@ -11,7 +11,7 @@ from django.db.models import Avg, Count, Max, Min, Prefetch, Sum, prefetch_relat
 from django.utils import timezone
 
 from hameln_quartiere.rules import may
-from treffpunkte.models import Angebot, Schedule
+from treffpunkte.models import Angebot, Schedule, Teilnahme
 
 register = template.Library()
 
@@ -53,7 +53,8 @@ def angebot_related(context, angebot):
     prefetch_related_objects(
         [angebot], Prefetch("schedules", queryset=Schedule.objects.select_related("treffpunkt")), "cancellations"
     )
-    summary = angebot.teilnahmen.aggregate(
+    # The summary speaks of dates: monthly counts are no occasions (nor part of its total and average).
+    summary = angebot.teilnahmen.filter(period=Teilnahme.Period.OCCURRENCE).aggregate(
         occasions=Count("pk"),
         total=Sum("participants"),
         average=Avg("participants"),
