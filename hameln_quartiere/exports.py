@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -27,7 +28,7 @@ ILLEGAL_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
 
 def export_response(columns, rows, *, name, file_format):
     """A download of ``rows`` with one column per ``Column``; ``file_format`` is one of ``FORMATS``."""
-    header = [str(column.label) for column in columns]
+    header = [capfirst(str(column.label)) for column in columns]
     table = [[_plain(column.cell(row)) for column in columns] for row in rows]
     if file_format == "xlsx":
         response = HttpResponse(_xlsx(header, table, name), content_type=XLSX_TYPE)

@@ -111,9 +111,11 @@ class MassnahmeFilter(EntryFilterSet):
         Column("progress", _("progress (%)"), order_by="progress"),
         Column("start", _("start"), order_by="start"),
         Column("end", _("end"), order_by="end"),
+        Column("late", _("late"), lambda massnahme: massnahme.is_late),
         Column("review_state", _("review state"), order_by="review_state"),
     )
 
+    late = django_filters.BooleanFilter(label=_("Late against its period"), method="filter_late")
     owner_traeger = django_filters.ModelChoiceFilter(
         label=_("Responsible operator"), queryset=Traeger.objects.only("name")
     )
@@ -132,5 +134,9 @@ class MassnahmeFilter(EntryFilterSet):
             "year",
             "running_from",
             "running_until",
+            "late",
             "review_state",
         ]
+
+    def filter_late(self, queryset, name, value):
+        return queryset.filter(Massnahme.late()) if value else queryset.exclude(Massnahme.late())

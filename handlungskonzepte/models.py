@@ -313,12 +313,17 @@ class Massnahme(ReviewedModel):
 
     @property
     def is_late(self):
-        """Its period has ended, but it was neither completed nor dropped."""
+        """Its period has ended, but it was neither completed nor dropped (as a query: ``Massnahme.late()``)."""
         return (
             self.end is not None
             and self.end < timezone.localdate()
             and self.status not in (self.Status.DONE, self.Status.DROPPED)
         )
+
+    @classmethod
+    def late(cls):
+        """The condition of ``is_late`` for a queryset filter."""
+        return Q(end__lt=timezone.localdate()) & ~Q(status__in=[cls.Status.DONE, cls.Status.DROPPED])
 
     def clean(self):
         super().clean()

@@ -7,6 +7,7 @@ import io
 import openpyxl
 import pytest
 from django.utils import translation
+from django.utils.text import capfirst
 
 from hameln_quartiere.models import ReviewState
 from handlungskonzepte.models import Massnahme
@@ -36,7 +37,7 @@ def export(client, kind, params, file_format):
 
 def headers(kind):
     with translation.override("de"):
-        return [str(column.label) for column in LISTS[kind][1].columns]
+        return [capfirst(str(column.label)) for column in LISTS[kind][1].columns]
 
 
 def first_column(entry):
@@ -117,6 +118,7 @@ def expected_measure_rows(entries):
                 entry.progress,
                 entry.start,
                 entry.end,
+                "ja" if entry.is_late else "nein",
                 entry.get_review_state_display(),
             ]
             for entry in sorted(entries, key=lambda entry: entry.title)

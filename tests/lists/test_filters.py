@@ -141,6 +141,22 @@ def massnahme_between(k, n):
     return params, [m["2018-2020"]], [m["2018"], m["since 2019-07"], m["2021"]]
 
 
+def massnahme_late(k, n):
+    """Late: the period has ended and the measure is neither completed nor dropped."""
+    status = Massnahme.Status
+    wanted = [
+        make("massnahme", k, start=D(2018, 1, 1), end=D(2018, 12, 31), status=status.RUNNING),
+        make("massnahme", k, start=D(2018, 1, 1), end=D(2019, 6, 30), status=status.PLANNED),
+    ]
+    others = [
+        make("massnahme", k, start=D(2018, 1, 1), end=D(2018, 12, 31), status=status.DONE),
+        make("massnahme", k, start=D(2018, 1, 1), end=D(2018, 12, 31), status=status.DROPPED),
+        make("massnahme", k, start=D(2018, 1, 1), end=None, status=status.RUNNING),
+        make("massnahme", k, start=D(2018, 1, 1), end=D(2100, 1, 1), status=status.RUNNING),
+    ]
+    return {"late": "true"}, wanted, others
+
+
 def konzept_year(k, n):
     wanted = [
         make("handlungskonzept", k, start_year=2017, end_year=2019),
@@ -209,6 +225,7 @@ CASES = [
     ("massnahme", "running_from", massnahme_running_from),
     ("massnahme", "running_until", massnahme_running_until),
     ("massnahme", "running_from", massnahme_between),
+    ("massnahme", "late", massnahme_late),
 ]
 
 

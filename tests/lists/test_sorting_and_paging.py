@@ -219,3 +219,14 @@ def test_fields_of_action_are_offered_with_their_action_concept(people, kuckuck)
     html = client_for(people["qm"]).get(list_url("ziel")).content.decode()
 
     assert f">{ziel.handlungsfeld.title} ({ziel.handlungsfeld.handlungskonzept})</option>" in html
+
+
+def test_a_page_number_past_the_end_shows_the_last_page(people, kuckuck):
+    for _ in range(3):
+        make("angebot", kuckuck)
+
+    response = client_for(people["qm"]).get(list_url("angebot"), {"page": 99})
+
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 1
+    assert len(response.context["object_list"]) == 3
