@@ -47,6 +47,7 @@ from treffpunkte.models import (
 )
 
 from .models import REVIEWER_ROLES, Comment, Foerderquelle, ReviewedModel, ReviewState, Stelle, User
+from .services import log
 
 DATA_FILE = Path(__file__).with_name("demo_data.toml")
 # Public on purpose: the command prints it, and it only ever protects demo databases.
@@ -143,8 +144,8 @@ class _Builder:
         obj.save()
         for name, related in (m2m or {}).items():
             getattr(obj, name).set(related)
-        if isinstance(obj, ReviewedModel) and obj.review_state != ReviewState.APPROVED:
-            obj.contributors.add(obj.created_by)
+        if isinstance(obj, ReviewedModel):
+            self.record_history(obj)
         name = type(obj).__name__
         self.result.counts[name] = self.result.counts.get(name, 0) + 1
         return obj
@@ -160,6 +161,17 @@ class _Builder:
         if entry.review_state == ReviewState.APPROVED:
             entry.approved_by = self.reviewer_for(entry)
             entry.approved_at = entry.submitted_at
+
+    def record_history(self, entry):
+        """The steps of the review the demo entry went through, in its history tab, as the services log them."""
+        log(entry, "created", actor=entry.created_by, data={"version": 1})
+        if entry.review_state != ReviewState.APPROVED:
+            entry.contributors.add(entry.created_by)
+        if entry.review_state == ReviewState.DRAFT:
+            return
+        log(entry, "submitted", actor=entry.created_by)
+        if entry.review_state == ReviewState.APPROVED:
+            log(entry, "approved", actor=entry.approved_by)
 
     def reviewer_for(self, entry):
         """A person of the other Ressort who covers the entry's quarter."""
@@ -277,6 +289,12 @@ class _Builder:
                 created_by=self.users["qm"],
             )
             if "return_comment" in spec:
+                log(
+                    jahresziel,
+                    "returned",
+                    actor=self.reviewer_for(jahresziel),
+                    data={"comment": spec["return_comment"]},
+                )
                 Comment.objects.create(
                     content_type=ContentType.objects.get_for_model(jahresziel),
                     object_id=jahresziel.pk,

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format, localize
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from hameln_quartiere.models import (
@@ -369,17 +370,26 @@ def add_comment(entry, *, actor, text):
 
 @transaction.atomic
 def save_parts(formset, entry, *, actor):
-    """Save a valid inline formset of ``entry``'s parts (recorded directly, without review), each row logged."""
+    """Save a valid inline formset of ``entry``'s parts (recorded directly, without review).
+
+    The changes are logged on the entry itself, one row per save, so the entry's history shows them.
+    """
     formset.instance = entry
+    kind = capfirst(formset.model._meta.verbose_name)
+    recorded = {}
     for form in formset.deleted_forms:
         if form.instance.pk is not None:
-            log(form.instance, "deleted", actor=actor)
-    changed = [(form, form.instance.pk is None) for form in formset.forms if form.has_changed()]
+            recorded[f"{kind} „{form.instance}“"] = [str(form.instance), ""]
+    changed = [form for form in formset.forms if form.has_changed() and form not in formset.deleted_forms]
     formset.save()
-    for form, created in changed:
-        if form in formset.deleted_forms or form.instance.pk is None:
+    for form in changed:
+        if form.instance.pk is None:
             continue
-        log(form.instance, "created" if created else "changed", actor=actor, data={"changes": changes(form)})
+        for name, values in changes(form).items():
+            label = form.fields[name].label or name
+            recorded[f"{kind} „{form.instance}“: {label}"] = values
+    if recorded:
+        log(entry, "changed", actor=actor, data={"changes": recorded, "parts": True})
 
 
 @transaction.atomic

@@ -1,9 +1,19 @@
 import os
 
 import pytest
+from django.utils import translation
 
 from hameln_quartiere.models import Role
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _german_by_default():
+    """Each test starts in the default language: a request with another Accept-Language leaves that
+    language active in the thread, which would leak into the next test on the same worker."""
+    translation.activate("de")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

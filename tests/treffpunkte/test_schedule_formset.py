@@ -35,7 +35,7 @@ def test_the_offer_form_shows_an_empty_schedule_row(gwa, kuckuck):
     assert 'name="schedules-0-weekday"' in response.content.decode()
 
 
-def test_an_offer_is_created_with_its_schedule_and_each_row_is_logged(gwa, kuckuck):
+def test_an_offer_is_created_with_its_schedule_and_the_rows_are_in_its_history(gwa, kuckuck):
     treffpunkt = f.TreffpunktFactory(quartier=kuckuck)
     monthly = {"kind": "monthly", "weekday": "2", "week_of_month": "-1", "interval": "1"}
     monthly.update(start_time="10:00", end_time="12:00")
@@ -45,7 +45,11 @@ def test_an_offer_is_created_with_its_schedule_and_each_row_is_logged(gwa, kucku
     angebot = Angebot.objects.get()
     assert response.status_code == 302
     assert sorted(angebot.schedules.values_list("kind", flat=True)) == ["monthly", "weekly"]
-    assert LogEntry.objects.filter(action="treffpunkte.schedule.created").count() == 2
+    parts = LogEntry.objects.get(action="treffpunkte.angebot.changed", data__parts=True)
+    assert parts.actor == gwa
+    assert parts.object_id == str(angebot.pk)
+    assert parts.data["changes"]["Termin „Dienstag 15:00–17:00“: Von"] == ["", "15:00:00"]
+    assert parts.data["changes"]["Termin „letzter Mittwoch 10:00–12:00“: Art"] == ["Wöchentlich", "Monatlich"]
 
 
 def test_a_wrong_schedule_row_shows_the_error_next_to_the_field_keeps_the_input_and_saves_nothing(gwa, kuckuck):
