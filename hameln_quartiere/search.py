@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.generic import TemplateView
 
@@ -29,14 +29,6 @@ from treffpunkte.models import Traeger
 RESULTS_PER_TYPE = 10
 # Longer input is cut: nobody types more, and the database should not parse pages of text.
 MAX_QUERY_LENGTH = 200
-
-
-def _url(name, *args):
-    """The address of a named page, or None while no such page exists (e.g. an operator page not built yet)."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 @dataclass(frozen=True)
@@ -69,11 +61,11 @@ class Source:
     def entry_url(self, entry):
         if hasattr(entry, "get_absolute_url"):
             return entry.get_absolute_url()
-        return _url(f"{self.opts.app_label}:{self.opts.model_name}-detail", entry.pk)
+        return reverse(f"{self.opts.app_label}:{self.opts.model_name}-detail", args=[entry.pk])
 
     def list_url(self, text):
-        url = _url(f"{self.opts.app_label}:{self.opts.model_name}-list")
-        return f"{url}?{urlencode({'q': text})}" if url else None
+        url = reverse(f"{self.opts.app_label}:{self.opts.model_name}-list")
+        return f"{url}?{urlencode({'q': text})}"
 
     def quartier(self, entry):
         if self.quartier_lookup is None:
