@@ -154,12 +154,16 @@ def stale_cutoff():
 def stale_entries(user, models, *, limit=10):
     """Entries of ``models`` in the person's quarters not updated for ``STALE_AFTER_DAYS``, oldest first.
 
-    Entries under review wait for the reviewer, not for an update, so they are left out.
+    Entries under review wait for the reviewer, not for an update, and finished ones (a closed meeting point, a
+    completed measure, an assessed yearly goal) need none, so they are left out.
     """
     cutoff = stale_cutoff()
     return short_list(
         [
-            model.objects.visible_to(user).filter(updated_at__lt=cutoff).exclude(review_state=ReviewState.SUBMITTED)
+            model.objects.visible_to(user)
+            .filter(updated_at__lt=cutoff)
+            .exclude(review_state=ReviewState.SUBMITTED)
+            .exclude(model.finished())
             for model in models
         ],
         order_by=("updated_at",),

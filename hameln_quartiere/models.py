@@ -306,6 +306,11 @@ class ReviewedModel(models.Model):
         """Whether an approved version exists (and public pages show it)."""
         return self.approved_at is not None
 
+    @classmethod
+    def finished(cls):
+        """Entries whose work is over (closed, completed, assessed): nobody needs to keep them up to date."""
+        return Q(pk__in=[])
+
     def is_contributor(self, user):
         """Whether ``user`` wrote any of the version under review (read once per entry object)."""
         if not hasattr(self, "_contributor_ids"):

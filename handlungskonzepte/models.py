@@ -321,6 +321,10 @@ class Massnahme(ReviewedModel):
         )
 
     @classmethod
+    def finished(cls):
+        return Q(status__in=[cls.Status.DONE, cls.Status.DROPPED])
+
+    @classmethod
     def late(cls):
         """The condition of ``is_late`` for a queryset filter."""
         return Q(end__lt=timezone.localdate()) & ~Q(status__in=[cls.Status.DONE, cls.Status.DROPPED])

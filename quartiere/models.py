@@ -127,6 +127,10 @@ class Jahresziel(ReviewedModel):
     def __str__(self):
         return f"{self.quartier} {self.year}: {self.title}"
 
+    @classmethod
+    def finished(cls):
+        return ~Q(assessment=cls.Assessment.OPEN)
+
     def clean(self):
         super().clean()
         if self.assessment != self.Assessment.OPEN and not self.assessment_statement.strip():

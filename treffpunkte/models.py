@@ -200,6 +200,10 @@ class Treffpunkt(ReviewedModel):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def finished(cls):
+        return Q(status=cls.Status.CLOSED)
+
     def clean(self):
         super().clean()
         if (self.latitude is None) != (self.longitude is None):

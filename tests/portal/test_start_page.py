@@ -146,6 +146,19 @@ def test_stale_entries_are_those_i_may_change_not_updated_for_the_threshold(peop
     assert reverse("treffpunkte:treffpunkt-update", args=[old_point.pk]) in stale
 
 
+def test_finished_entries_are_not_stale(people, kuckuck):
+    closed = f.TreffpunktFactory(quartier=kuckuck, status=Treffpunkt.Status.CLOSED)
+    completed = make_entry("massnahme", kuckuck)
+    Massnahme.objects.filter(pk=completed.pk).update(status=Massnahme.Status.DONE)
+    running = make_entry("massnahme", kuckuck)
+    for entry in (closed, completed, running):
+        set_times(entry, updated_at=days_ago(200))
+
+    response = start_page(people["qm"])
+
+    assert titles(response.context["stale"]) == [running.title]
+
+
 def test_readers_see_stale_entries_of_their_quarters_without_a_call_to_edit(people, kuckuck, nordstadt):
     concept = f.HandlungskonzeptFactory(quartier=kuckuck)
     elsewhere = f.HandlungskonzeptFactory(quartier=nordstadt)
