@@ -1,11 +1,14 @@
 """German is a complete locale: every message is translated, and the compiled catalogue matches the source."""
 
 import gettext
+import shutil
+from contextlib import chdir
 from pathlib import Path
 
 import polib
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import translation
 
 CATALOGUES = sorted(Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/django.po"))
@@ -41,3 +44,21 @@ def test_interface_speaks_german_by_default(client, db):
     assert 'lang="de"' in response.text
     with translation.override("de"):
         assert translation.gettext("meeting point") == "Stadtteiltreffpunkt"
+
+
+@pytest.mark.skipif(not shutil.which("xgettext"), reason="GNU gettext is not installed")
+def test_every_message_in_the_code_is_in_the_german_catalogue(tmp_path, settings):
+    """``makemessages``, run now on a copy of the sources, finds no message the committed catalogue lacks."""
+    source = Path(settings.BASE_DIR)
+    copy = tmp_path / "src"
+    shutil.copytree(
+        source,
+        copy,
+        ignore=shutil.ignore_patterns(".venv", ".git", "static", "media", "staticfiles", "*.sqlite3", "test-results"),
+    )
+    settings.LOCALE_PATHS = [copy / "locale"]
+    with chdir(copy):
+        call_command("makemessages", locale=["de"], no_location=True, verbosity=0)
+    fresh = {entry.msgid for entry in polib.pofile(str(copy / "locale/de/LC_MESSAGES/django.po")) if not entry.obsolete}
+    committed = {entry.msgid for entry in polib.pofile(str(source / "locale/de/LC_MESSAGES/django.po"))}
+    assert not fresh - committed, f"run `make messages` and translate: {sorted(fresh - committed)}"
