@@ -464,11 +464,13 @@ class EntryReviewView(EntryMixin, DetailView):
         return redirect(entry)
 
 
-def entry_urls(model, prefix, form_class, filterset_class, formset_classes=()):
+def entry_urls(model, prefix, form_class, filterset_class, formset_classes=(), page_context=None):
     """The portal pages of a content model under ``prefix``, named ``<model>-<page>`` in the app's namespace.
 
     ``formset_classes`` are inline formsets of the entry's parts, edited on the same page (see
-    ``EntryFormMixin``).
+    ``EntryFormMixin``). ``page_context`` is a mixin that adds the model's own context (its links, its
+    roll-up) to the detail page, and so also to the comment page, which shows the detail page again when a
+    comment is empty.
     """
     name = model._meta.model_name
     pages = [
@@ -485,6 +487,8 @@ def entry_urls(model, prefix, form_class, filterset_class, formset_classes=()):
     ]
     patterns = []
     for route, view, page in pages:
+        if page_context is not None and view in (EntryDetailView, EntryCommentView):
+            view = type(f"{model.__name__}{view.__name__.removeprefix('Entry')}", (page_context, view), {})
         options = {"model": model, "form_class": form_class}
         if view is EntryListView:
             options["filterset_class"] = filterset_class

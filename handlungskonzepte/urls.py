@@ -10,34 +10,24 @@ from treffpunkte.models import Angebot
 app_name = "handlungskonzepte"
 
 
-def with_own_pages(patterns, model, form_class):
-    """``entry_urls``' patterns, with the detail and comment pages served by this app's views (same route and
-    name), which add the links, the roll-up and the progress timeline."""
-    views_by_name = {
-        f"{model._meta.model_name}-{page}": view.as_view(model=model, form_class=form_class)
-        for page, view in views.detail_views(model).items()
-    }
-    return [
-        path(str(pattern.pattern), views_by_name[pattern.name], name=pattern.name)
-        if pattern.name in views_by_name
-        else pattern
-        for pattern in patterns
-    ]
-
-
 urlpatterns = [
-    *with_own_pages(
-        entry_urls(Handlungskonzept, "portal/handlungskonzepte", HandlungskonzeptForm, HandlungskonzeptFilter),
+    *entry_urls(
         Handlungskonzept,
+        "portal/handlungskonzepte",
         HandlungskonzeptForm,
+        HandlungskonzeptFilter,
+        page_context=views.HandlungskonzeptPages,
     ),
-    *with_own_pages(entry_urls(Befund, "portal/befunde", BefundForm, BefundFilter), Befund, BefundForm),
-    *with_own_pages(
-        entry_urls(Ziel, "portal/ziele", ZielForm, ZielFilter, formset_classes=(IndikatorFormSet,)), Ziel, ZielForm
+    *entry_urls(Befund, "portal/befunde", BefundForm, BefundFilter, page_context=views.BefundPages),
+    *entry_urls(
+        Ziel,
+        "portal/ziele",
+        ZielForm,
+        ZielFilter,
+        formset_classes=(IndikatorFormSet,),
+        page_context=views.ZielPages,
     ),
-    *with_own_pages(
-        entry_urls(Massnahme, "portal/massnahmen", MassnahmeForm, MassnahmeFilter), Massnahme, MassnahmeForm
-    ),
+    *entry_urls(Massnahme, "portal/massnahmen", MassnahmeForm, MassnahmeFilter, page_context=views.MassnahmePages),
     path(
         "portal/massnahmen/<int:pk>/sachstand/",
         views.MassnahmeProgressView.as_view(model=Massnahme, form_class=MassnahmeForm),

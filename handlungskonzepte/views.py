@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
 from hameln_quartiere.rules import may
-from hameln_quartiere.views import EntryCommentView, EntryDetailView, EntryMixin
+from hameln_quartiere.views import EntryDetailView, EntryMixin
 from handlungskonzepte.forms import SachstandForm
 from handlungskonzepte.models import Befund, Handlungsfeld, Handlungskonzept, Massnahme, Ziel
 from handlungskonzepte.services import concept_rollup, mean, record_progress, traceability_chain
@@ -129,19 +129,6 @@ class MassnahmeProgressView(MassnahmePages, EntryDetailView):
                 return HttpResponseRedirect(f"{massnahme.get_absolute_url()}#progress")
         self.sachstand_form = form
         return self.render_to_response(self.get_context_data(), status=400)
-
-
-PAGES = {Handlungskonzept: HandlungskonzeptPages, Befund: BefundPages, Ziel: ZielPages, Massnahme: MassnahmePages}
-
-
-def detail_views(model):
-    """The detail and comment views of ``model`` with its page's own context (the comment view shows the
-    page again when a comment is empty)."""
-    pages = PAGES[model]
-    return {
-        "detail": type(f"{model.__name__}DetailView", (pages, EntryDetailView), {}),
-        "comment": type(f"{model.__name__}CommentView", (pages, EntryCommentView), {}),
-    }
 
 
 # --- The traceability chain ----------------------------------------------------------------------------------

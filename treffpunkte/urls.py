@@ -9,8 +9,15 @@ from treffpunkte.models import Angebot, Treffpunkt
 app_name = "treffpunkte"
 
 urlpatterns = [
-    *entry_urls(Treffpunkt, "portal/treffpunkte", TreffpunktForm, TreffpunktFilter),
-    *entry_urls(Angebot, "portal/angebote", AngebotForm, AngebotFilter, formset_classes=[ScheduleFormSet]),
+    *entry_urls(Treffpunkt, "portal/treffpunkte", TreffpunktForm, TreffpunktFilter, page_context=views.TreffpunktPages),
+    *entry_urls(
+        Angebot,
+        "portal/angebote",
+        AngebotForm,
+        AngebotFilter,
+        formset_classes=[ScheduleFormSet],
+        page_context=views.AngebotPages,
+    ),
     path("portal/traeger/", views.TraegerListView.as_view(), name="traeger-list"),
     path("portal/traeger/<int:pk>/", views.TraegerDetailView.as_view(), name="traeger-detail"),
     path("portal/meine-treffpunkte/", views.MyTreffpunkteView.as_view(), name="my-treffpunkte"),

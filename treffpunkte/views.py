@@ -5,7 +5,7 @@ import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Prefetch, Q, Sum, prefetch_related_objects
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,83 @@ from treffpunkte.filters import TraegerFilter
 from treffpunkte.forms import AttendanceFormSet
 from treffpunkte.models import Angebot, Cancellation, Schedule, Teilnahme, Traeger, Treffpunkt
 from treffpunkte.services import AttendanceConflict, AttendanceError, record_attendance
+
+# --- The detail pages of meeting points and offers: what they show beyond their own fields ----------------
+
+# How far ahead the offer page looks for its next dates.
+LOOKAHEAD = datetime.timedelta(days=92)
+NEXT_DATES = 6
+LAST_COUNTS = 8
+
+
+def treffpunkt_related(treffpunkt, user):
+    """The meeting point's offers (with their schedules) and the measures at it that the person may see."""
+    angebote = list(
+        Angebot.objects.visible_to(user)
+        .filter(treffpunkt=treffpunkt)
+        .select_related("kategorie")
+        .prefetch_related("schedules")
+        .order_by("title", "pk")
+    )
+    for angebot in angebote:
+        angebot.can_change = may(user, "change", angebot)
+    massnahmen = list(
+        treffpunkt.massnahmen.visible_to(user).select_related("handlungskonzept").order_by("start", "title", "pk")
+    )
+    return {
+        "angebote": angebote,
+        "massnahmen": massnahmen,
+        "can_add_angebot": may(user, "add", Angebot),
+        "can_record": may(user, "record_attendance", Angebot),
+    }
+
+
+def angebot_related(angebot, user):
+    """The offer's schedule, next dates, cancellations, attendance summary and the measures it carries out."""
+    today = timezone.localdate()
+    prefetch_related_objects(
+        [angebot], Prefetch("schedules", queryset=Schedule.objects.select_related("treffpunkt")), "cancellations"
+    )
+    # The summary speaks of dates: monthly counts are no occasions (nor part of its total and average).
+    summary = angebot.teilnahmen.filter(period=Teilnahme.Period.OCCURRENCE).aggregate(
+        occasions=Count("pk"),
+        total=Sum("participants"),
+        average=Avg("participants"),
+        first=Min("date"),
+        last=Max("date"),
+    )
+    cancellations = list(angebot.cancellations.all())
+    return {
+        "schedules": list(angebot.schedules.all()),
+        "next_dates": angebot.occurrences(today, today + LOOKAHEAD, include_cancelled=True)[:NEXT_DATES],
+        "upcoming_cancellations": [c for c in cancellations if c.date >= today],
+        "past_cancellation_count": sum(1 for c in cancellations if c.date < today),
+        "attendance": summary,
+        "last_counts": list(angebot.teilnahmen.select_related("recorded_by").order_by("-date")[:LAST_COUNTS]),
+        "massnahmen": list(
+            angebot.massnahmen.visible_to(user).select_related("handlungskonzept").order_by("start", "title", "pk")
+        ),
+        "can_record": may(user, "record_attendance", angebot),
+    }
+
+
+class TreffpunktPages:
+    """A meeting point's page: its offers and the measures at it (``page_context`` of ``entry_urls``)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["related"] = treffpunkt_related(self.object, self.request.user)
+        return context
+
+
+class AngebotPages:
+    """An offer's page: its times, next dates, attendance and the measures it carries out."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["related"] = angebot_related(self.object, self.request.user)
+        return context
+
 
 # --- Operators (Träger): not under review, read-only in the portal, kept by the city admins ---------------------
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from tests import factories as f
 from tests.treffpunkte.conftest import client_for, weekly_angebot
 from treffpunkte.models import Teilnahme
-from treffpunkte.templatetags.treffpunkte_portal import angebot_related
+from treffpunkte.views import angebot_related
 
 MY_URL = reverse("treffpunkte:my-treffpunkte")
 
@@ -118,7 +118,7 @@ def test_the_offer_summary_counts_only_the_counts_per_date_as_occasions(gwa, kuc
 
     request = RequestFactory().get("/")
     request.user = gwa
-    summary = angebot_related({"request": request}, angebot)["attendance"]
+    summary = angebot_related(angebot, request.user)["attendance"]
 
     assert summary["occasions"] == 2
     assert summary["total"] == 24
