@@ -86,7 +86,9 @@ class User(AbstractUser):
 
     @cached_property
     def quartier_ids(self):
-        """The ids of the quarters this person works in, read once per request."""
+        """The ids of the quarters this person works in, read once per request (or taken from a prefetch)."""
+        if "quartiere" in getattr(self, "_prefetched_objects_cache", {}):
+            return frozenset(quartier.pk for quartier in self.quartiere.all())
         return frozenset(self.quartiere.values_list("pk", flat=True))
 
     def covers(self, quartier_id):

@@ -91,11 +91,10 @@ class PortalStartView(PortalMixin, TemplateView):
         if user.covers_all_quarters:
             quartiere = list(Quartier.objects.only("name", "slug"))
         else:
-            # Prefetched onto request.user, so anything else on the page that lists them reuses this query;
-            # the review scope reads their ids from the same list instead of asking again.
+            # Prefetched onto request.user, so anything else on the page that lists them (and the review scope,
+            # see ``User.quartier_ids``) reuses this query.
             prefetch_related_objects([user], "quartiere")
             quartiere = list(user.quartiere.all())
-            user.__dict__["quartier_ids"] = frozenset(quartier.pk for quartier in quartiere)
         models = reviewed_models()
         editable = [model for model in models if may(user, "change", model)]
         is_reviewer = user.role in REVIEWER_ROLES
@@ -199,15 +198,18 @@ class EntryListView(EntryMixin, ListView):
     filterset_class = None
 
     def get_queryset(self):
-        queryset = (
+        self.filterset = self.filterset_class(self.request.GET or None, self.base_queryset(), request=self.request)
+        return self.filterset.qs
+
+    def base_queryset(self):
+        """What the person may see, with what the columns read, before the filters apply."""
+        return (
             self.model.objects.visible_to(self.request.user)
             .select_related(*self.filterset_class.select_related)
             .prefetch_related(*self.filterset_class.prefetch_related)
             .defer(f"{self.model.quartier_lookup}__boundary")
             .order_by("-updated_at", "-pk")
         )
-        self.filterset = self.filterset_class(self.request.GET or None, queryset, request=self.request)
-        return self.filterset.qs
 
     def paginate_queryset(self, queryset, page_size):
         # A page number past the end (an old bookmark after rows went away) shows the last page, not a 404.

@@ -110,9 +110,9 @@ class TraegerListView(EntryListView):
     model = Traeger
     filterset_class = TraegerFilter
 
-    def get_queryset(self):
+    def base_queryset(self):
         visible = Treffpunkt.objects.visible_to(self.request.user)
-        queryset = (
+        return (
             Traeger.objects.annotate(
                 treffpunkt_count=Count("treffpunkte", filter=Q(treffpunkte__in=visible.values("pk")))
             )
@@ -125,8 +125,6 @@ class TraegerListView(EntryListView):
             )
             .order_by("name", "pk")
         )
-        self.filterset = self.filterset_class(self.request.GET or None, queryset, request=self.request)
-        return self.filterset.qs
 
 
 class TraegerDetailView(PortalMixin, DetailView):

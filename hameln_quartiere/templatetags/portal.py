@@ -2,6 +2,7 @@
 
 from django import template
 from django.urls import reverse
+from django.utils.formats import localize
 
 register = template.Library()
 
@@ -48,8 +49,6 @@ def sort_order(current, key):
 @register.filter
 def cell(value):
     """A list cell as text: dates in the local format, empty values as a dash."""
-    from django.utils.formats import localize
-
     if value is None or value == "":
         return "–"
     return localize(value)
