@@ -358,6 +358,7 @@ class _Builder:
                 },
                 title=spec["title"],
                 description=spec["description"],
+                **{name: spec[name] for name in Angebot.TRANSLATED_FIELDS if name in spec},
                 quartier=self.quartiere[spec["quartier"]],
                 treffpunkt=self.treffpunkte.get(spec.get("treffpunkt")),
                 is_mobile=spec.get("is_mobile", False),

@@ -9,6 +9,9 @@ from hameln_quartiere.forms import EntryForm, PartForm
 from treffpunkte.models import Angebot, Schedule, Treffpunkt
 from treffpunkte.services import MAX_PARTICIPANTS
 
+# The short descriptions in the other languages: a few lines each.
+TRANSLATION_WIDGETS = {name: forms.Textarea(attrs={"rows": 2}) for name in Treffpunkt.TRANSLATED_FIELDS}
+
 
 class TreffpunktForm(EntryForm):
     class Meta:
@@ -20,6 +23,7 @@ class TreffpunktForm(EntryForm):
             "traeger",
             "status",
             "description",
+            *Treffpunkt.TRANSLATED_FIELDS,
             "street",
             "postal_code",
             "city",
@@ -37,6 +41,7 @@ class TreffpunktForm(EntryForm):
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
+            **TRANSLATION_WIDGETS,
             "opening_hours": forms.Textarea(attrs={"rows": 3}),
             "accessibility_notes": forms.Textarea(attrs={"rows": 2}),
             "opened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -50,6 +55,7 @@ class AngebotForm(EntryForm):
         fields = [
             "title",
             "description",
+            *Angebot.TRANSLATED_FIELDS,
             "quartier",
             "treffpunkt",
             "is_mobile",
@@ -63,6 +69,7 @@ class AngebotForm(EntryForm):
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
+            **TRANSLATION_WIDGETS,
             "zielgruppen": forms.CheckboxSelectMultiple,
             "sprachen": forms.CheckboxSelectMultiple,
         }

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +60,38 @@ class Sprache(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class TranslatedDescriptions(models.Model):
+    """Short descriptions in the other languages of the public pages, reviewed with the entry.
+
+    Where the one for the reader's language is missing, the public pages show the German description, marked.
+    """
+
+    description_en = models.TextField(_("short description in English"), blank=True, max_length=1000)
+    description_tr = models.TextField(_("short description in Turkish"), blank=True, max_length=1000)
+    description_ar = models.TextField(_("short description in Arabic"), blank=True, max_length=1000)
+    description_uk = models.TextField(_("short description in Ukrainian"), blank=True, max_length=1000)
+    description_ro = models.TextField(_("short description in Romanian"), blank=True, max_length=1000)
+    description_bg = models.TextField(_("short description in Bulgarian"), blank=True, max_length=1000)
+
+    TRANSLATED_FIELDS = (
+        "description_en",
+        "description_tr",
+        "description_ar",
+        "description_uk",
+        "description_ro",
+        "description_bg",
+    )
+
+    class Meta:
+        abstract = True
+
+    def description_in(self, language):
+        """The description for readers of ``language`` and the language it is written in: the short description
+        in that language where there is one, else the German description."""
+        translated = getattr(self, f"description_{language}", "") if language != "de" else ""
+        return (translated, language) if translated else (self.description, "de")
 
 
 class Traeger(models.Model):
@@ -113,7 +146,7 @@ class Kontaktperson(models.Model):
         return f"{self.name} ({self.traeger})"
 
 
-class Treffpunkt(ReviewedModel):
+class Treffpunkt(TranslatedDescriptions, ReviewedModel):
     """A neighbourhood meeting point, “a place of GWA”, with its lifecycle."""
 
     class Status(models.TextChoices):
@@ -204,6 +237,10 @@ class Treffpunkt(ReviewedModel):
     def finished(cls):
         return Q(status=cls.Status.CLOSED)
 
+    @property
+    def public_url(self):
+        return reverse("verzeichnis:treffpunkt", args=[self.slug])
+
     def clean(self):
         super().clean()
         if (self.latitude is None) != (self.longitude is None):
@@ -219,7 +256,7 @@ class Treffpunkt(ReviewedModel):
                 )
 
 
-class Angebot(ReviewedModel):
+class Angebot(TranslatedDescriptions, ReviewedModel):
     """An offer, usually recurring, at a meeting point or mobile between places."""
 
     title = models.CharField(_("title"), max_length=200)
@@ -273,6 +310,10 @@ class Angebot(ReviewedModel):
             raise ValidationError({"treffpunkt": _("An offer that is not mobile takes place at a meeting point.")})
         if self.treffpunkt_id and self.quartier_id and self.treffpunkt.quartier_id != self.quartier_id:
             raise ValidationError({"treffpunkt": _("The meeting point lies in another quarter.")})
+
+    @property
+    def public_url(self):
+        return reverse("verzeichnis:angebot", args=[self.pk])
 
     def occurrences(self, first, last, *, include_cancelled=False):
         """The dates from ``first`` to ``last`` on which the offer takes place, as ``Occurrence``s, in order.
