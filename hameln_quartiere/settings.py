@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "quartiere",
     "treffpunkte",
     "handlungskonzepte",
+    "verzeichnis",
 ]
 
 MIDDLEWARE = [
@@ -48,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -77,6 +79,16 @@ TEMPLATES = [
 DATABASES = {
     "default": env_database("DATABASE_URL", BASE_DIR / "db.sqlite3", conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
 }
+# The public pages, feeds and open data are cached (see verzeichnis/cache.py). In memory by default; with
+# several server processes set REDIS_URL, so that an approval reaches every process at once.
+REDIS_URL = env_str("REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 300}
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "hameln_quartiere.User"
@@ -92,10 +104,19 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal"
-LOGOUT_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "verzeichnis:start"
 
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", _("German")), ("en", _("English"))]
+# German first; the public pages and the portal also speak these languages (Arabic right to left).
+LANGUAGES = [
+    ("de", _("German")),
+    ("en", _("English")),
+    ("tr", _("Turkish")),
+    ("ar", _("Arabic")),
+    ("uk", _("Ukrainian")),
+    ("ro", _("Romanian")),
+    ("bg", _("Bulgarian")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
@@ -161,4 +182,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools report every step of a PDF, and every CSS rule they skip; only errors matter.
+    "loggers": {name: {"level": "ERROR"} for name in ("weasyprint", "fontTools")},
 }

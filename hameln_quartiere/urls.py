@@ -1,13 +1,21 @@
-"""URL configuration of Hameln Quartiere: the public pages, login and logout, the staff portal, the admin."""
+"""URL configuration of Hameln Quartiere.
 
+The public directory lives under a language prefix (/de/, /en/, /ar/ …; a bare address goes to the reader's
+remembered language). Open data, the language switch, login, the staff portal and the admin have one address.
+"""
+
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from hameln_quartiere import search, views
+from verzeichnis import hsds
+from verzeichnis.views import LanguageSwitchView
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("sprache/<str:language>/", LanguageSwitchView.as_view(), name="sprache"),
+    path("api/hsds/", include((hsds.urlpatterns, "hsds"))),
     path(
         "anmelden/",
         auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
@@ -25,4 +33,5 @@ urlpatterns = [
     path("", include("treffpunkte.urls")),
     path("", include("handlungskonzepte.urls")),
     path("admin/", admin.site.urls),
+    *i18n_patterns(path("", include("verzeichnis.urls"))),
 ]

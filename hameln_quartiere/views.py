@@ -59,15 +59,6 @@ def reviewed_models():
     )
 
 
-class HomeView(ListView):
-    """The public start page: the quarters of the programme."""
-
-    template_name = "quartiere/quartier_list.html"
-    context_object_name = "quartiere"
-    # The boundary GeoJSON can be large and the start page does not draw a map.
-    queryset = Quartier.objects.only("name", "slug", "description", "is_soziale_stadt")
-
-
 class PortalMixin(LoginRequiredMixin):
     """Every portal page: for people with a role; anyone else logged in gets a 403."""
 

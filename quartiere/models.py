@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hameln_quartiere.models import ReviewedModel
@@ -41,6 +42,10 @@ class Quartier(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def public_url(self):
+        return reverse("verzeichnis:quartier", args=[self.slug])
 
 
 class Kennzahl(models.Model):

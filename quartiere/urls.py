@@ -9,7 +9,6 @@ from quartiere.models import Jahresziel
 app_name = "quartiere"
 
 urlpatterns = [
-    path("quartiere/<slug:slug>/", views.QuartierPublicView.as_view(), name="quartier-public"),
     path("portal/quartiere/<slug:slug>/", views.QuartierDetailView.as_view(), name="quartier-detail"),
     *entry_urls(Jahresziel, "portal/jahresziele", JahreszielForm, JahreszielFilter),
 ]

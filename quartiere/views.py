@@ -1,42 +1,15 @@
-"""A quarter's pages: the public page residents see (approved content only, in its approved version) and the
-portal page staff work with (everything of the quarter they may see)."""
+"""A quarter's portal page: everything of the quarter the person may see. Its public page is in ``verzeichnis``."""
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.views.generic import DetailView
 
-from hameln_quartiere.rules import has_staff_role
 from hameln_quartiere.views import PortalMixin
 from handlungskonzepte.models import Handlungskonzept
 from handlungskonzepte.services import concept_rollup, traceability_chain
 from quartiere.charts import indicator_charts
 from quartiere.models import Jahresziel, Quartier
-from treffpunkte.models import Angebot, Treffpunkt
-
-
-class QuartierPublicView(DetailView):
-    """A quarter's public page: its profile, its approved meeting points and their approved offers."""
-
-    template_name = "quartiere/quartier_public.html"
-    context_object_name = "quartier"
-    queryset = Quartier.objects.defer("boundary")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        offers = Angebot.objects.approved().select_related("kategorie").order_by("title")
-        context["treffpunkte"] = (
-            Treffpunkt.objects.approved()
-            .filter(quartier=self.object)
-            .exclude(status=Treffpunkt.Status.CLOSED)
-            .prefetch_related(Prefetch("angebote", queryset=offers, to_attr="approved_offers"))
-            .order_by("name")
-        )
-        context["mobile_offers"] = offers.filter(quartier=self.object, is_mobile=True)
-        user = self.request.user
-        # Staff who work in this quarter get a way to its portal page; residents never cost a query for it.
-        context["show_portal_link"] = has_staff_role(user) and user.covers(self.object.pk)
-        return context
+from treffpunkte.models import Treffpunkt
 
 
 def current_concept(concepts, year):
@@ -51,8 +24,11 @@ def current_concept(concepts, year):
     return started[0] if started else (concepts[-1] if concepts else None)
 
 
-def map_points(treffpunkte):
-    """The meeting points that have coordinates and are not closed, as data for the map's markers."""
+def map_points(treffpunkte, url=lambda treffpunkt: treffpunkt.get_absolute_url()):
+    """The meeting points that have coordinates and are not closed, as data for the map's markers.
+
+    The markers link to ``url(treffpunkt)``: the portal page by default, the public page on public maps.
+    """
     return [
         {
             "name": treffpunkt.name,
@@ -60,7 +36,7 @@ def map_points(treffpunkte):
             "lng": float(treffpunkt.longitude),
             "status": str(treffpunkt.get_status_display()),
             "address": ", ".join(part for part in (treffpunkt.street, treffpunkt.city) if part),
-            "url": treffpunkt.get_absolute_url(),
+            "url": url(treffpunkt),
         }
         for treffpunkt in treffpunkte
         if treffpunkt.latitude is not None

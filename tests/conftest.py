@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from hameln_quartiere.models import Role
@@ -14,6 +15,12 @@ def _german_by_default():
     translation.activate("de")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Public pages are cached (verzeichnis.cache); no test sees what another one cached."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -118,6 +118,6 @@ def log_in(page, live_server, e2e_settings):
 def log_out(page, live_server):
     def log_out():
         page.get_by_role("button", name="Abmelden").click()
-        page.wait_for_url(f"{live_server.url}/")
+        page.wait_for_url(f"{live_server.url}/de/")
 
     return log_out

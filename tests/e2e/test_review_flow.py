@@ -52,7 +52,7 @@ def test_an_offer_goes_from_draft_through_return_and_approval_to_the_public_page
     page.get_by_role("link", name="Posteingang", exact=True).click()
     page.get_by_role("button", name=re.compile("Öffnen")).first.click()
     page.get_by_role("link", name="Bearbeiten").click()
-    page.get_by_label("Beschreibung").fill("Dienstags 10 bis 12 Uhr, mit Kinderbetreuung.")
+    page.get_by_label("Beschreibung", exact=True).fill("Dienstags 10 bis 12 Uhr, mit Kinderbetreuung.")
     page.get_by_role("button", name="Speichern und zur Prüfung einreichen").click()
     log_out()
 
@@ -65,5 +65,6 @@ def test_an_offer_goes_from_draft_through_return_and_approval_to_the_public_page
     log_out()
 
     page.goto(f"{live_server.url}/quartiere/kuckuck/")
-    expect(page.get_by_text("Sprachcafé für Frauen")).to_be_visible()
+    page.get_by_role("link", name="Sprachcafé für Frauen").first.click()
+    expect(page.get_by_role("heading", name="Sprachcafé für Frauen", level=1)).to_be_visible()
     expect(page.get_by_text("Dienstags 10 bis 12 Uhr", exact=False)).to_be_visible()

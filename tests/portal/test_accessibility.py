@@ -59,6 +59,8 @@ def named_patterns(resolvers, namespace=""):
 def view_model(pattern):
     """The model a page with a ``pk`` shows, from its view's ``model``."""
     callback = pattern.callback
+    if not hasattr(callback, "view_class"):
+        return None  # a function view: a feed or the open data, no page of the layout
     return callback.view_initkwargs.get("model") or getattr(callback.view_class, "model", None)
 
 
@@ -106,7 +108,8 @@ def html_pages(client, kuckuck, entries):
             continue
         response = client.get(reverse(name, kwargs=kwargs))
         # Refusals (403 "not possible") are pages of the layout too; redirects and Django's bare pages are not.
-        if "base.html" in {template.name for template in response.templates}:
+        html = response.headers.get("Content-Type", "").startswith("text/html")
+        if html and "base.html" in {template.name for template in response.templates}:
             pages[f"{name} ({response.status_code})"] = response.content.decode()
     return pages
 
@@ -120,9 +123,9 @@ def client_for(user=None):
 
 # The pages that must be among those checked, whatever else the apps add.
 CORE_PAGES = {
-    "home",
+    "verzeichnis:start",
     "login",
-    "quartiere:quartier-public",
+    "verzeichnis:quartier",
     "portal",
     "review-queue",
     "my-submissions",

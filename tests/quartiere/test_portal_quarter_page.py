@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from hameln_quartiere.models import Ressort, ReviewState, Role
+from hameln_quartiere.models import Ressort, Role
 from quartiere.charts import format_value, line_chart, nice_step
 from quartiere.models import Jahresziel
 from quartiere.views import current_concept
@@ -95,7 +95,7 @@ def test_shows_profile_and_development_needs(client, kuckuck, qm):
 
     assert "Ein Soziale-Stadt-Gebiet im Osten der Stadt." in text
     assert "Mehr Begegnungsorte für junge Familien." in text
-    assert reverse("quartiere:quartier-public", args=[kuckuck.slug]) in text
+    assert reverse("verzeichnis:quartier", args=[kuckuck.slug]) in text
 
 
 def test_indicator_values_are_a_chart_with_a_table_as_its_text_equivalent(client, kuckuck, qm):
@@ -286,52 +286,3 @@ def test_the_start_page_links_the_quarters_to_their_pages(client, kuckuck, gwa):
     text = client.get(reverse("portal")).text
 
     assert reverse("quartiere:quartier-detail", args=[kuckuck.slug]) in text
-
-
-def test_the_public_page_links_staff_of_the_quarter_to_the_portal_page(client, kuckuck, nordstadt, gwa):
-    url = reverse("quartiere:quartier-detail", args=[kuckuck.slug])
-    assert url not in client.get(reverse("quartiere:quartier-public", args=[kuckuck.slug])).text
-
-    client.force_login(gwa)
-    assert url in client.get(reverse("quartiere:quartier-public", args=[kuckuck.slug])).text
-    other_url = reverse("quartiere:quartier-detail", args=[nordstadt.slug])
-    assert other_url not in client.get(reverse("quartiere:quartier-public", args=[nordstadt.slug])).text
-
-
-# --- Query count ----------------------------------------------------------------------------------------------------
-
-
-def fill_quarter(quartier, concept, count, *, first=0):
-    """``count`` of each thing the page lists: indicator values, yearly goals, meeting points, and measures
-    linked into the chain (finding → goal → measure → offer)."""
-    feld = f.HandlungsfeldFactory(handlungskonzept=concept)
-    for n in range(first, first + count):
-        f.KennzahlFactory(quartier=quartier, name=f"Kennzahl {n % 3}", year=2000 + n)
-        f.JahreszielFactory(quartier=quartier, review_state=ReviewState.SUBMITTED)
-        treffpunkt = f.TreffpunktFactory(quartier=quartier, latitude="52.1", longitude="9.37", approved=bool(n % 2))
-        ziel = f.ZielFactory(handlungsfeld=feld)
-        ziel.befunde.add(f.BefundFactory(handlungskonzept=concept))
-        massnahme = f.MassnahmeFactory(handlungskonzept=concept, progress=n % 101)
-        massnahme.ziele.add(ziel)
-        massnahme.angebote.add(f.AngebotFactory(treffpunkt=treffpunkt))
-
-
-@pytest.mark.parametrize("who", ["qm", "gwa"])
-def test_the_query_count_is_the_same_for_3_and_30_entries(client, kuckuck, qm, gwa, who, django_assert_num_queries):
-    user = {"qm": qm, "gwa": gwa}[who]
-    concept = f.HandlungskonzeptFactory(quartier=kuckuck, start_year=2019, end_year=2099)
-    client.force_login(user)
-    url = reverse("quartiere:quartier-detail", args=[kuckuck.slug])
-    fill_quarter(kuckuck, concept, 3)
-    client.get(url)  # fills the caches (content types, templates)
-
-    # session, user, [the person's quarters], quarter, meeting points, concepts, roll-up (3), chain (6), indicators,
-    # yearly goals, measures, unread notifications
-    expected = 18 if who == "qm" else 19
-    with django_assert_num_queries(expected):
-        assert client.get(url).status_code == 200
-    fill_quarter(kuckuck, concept, 27, first=3)
-    with django_assert_num_queries(expected):
-        response = client.get(url)
-    assert response.status_code == 200
-    assert len(response.context["treffpunkte"]) == 30

@@ -679,7 +679,7 @@ def test_roles_that_only_read_cannot_submit_by_posting(client, people, kuckuck, 
 
 
 def public_page(kuckuck):
-    response = Client().get(reverse("quartiere:quartier-public", args=[kuckuck.slug]))
+    response = Client().get(reverse("verzeichnis:quartier", args=[kuckuck.slug]))
     assert response.status_code == 200
     return response.text
 

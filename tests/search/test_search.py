@@ -140,7 +140,7 @@ def test_the_header_has_a_labelled_search_box_for_staff(client, qm, db):
 
 
 def test_the_header_has_no_search_box_for_visitors(client, db):
-    assert 'role="search"' not in client.get(reverse("home")).text
+    assert 'role="search"' not in client.get(reverse("verzeichnis:start")).text
 
 
 def test_many_hits_are_cut_with_a_link_to_the_filtered_list(client, kuckuck, qm):
