@@ -8,11 +8,12 @@ from html.parser import HTMLParser
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 
 from hameln_quartiere.models import ReviewState
 from tests import factories
 from tests.portal.conftest import ENTRY_FACTORIES, make_entry
+from tests.urlwalk import named_patterns
 
 # Pages under these prefixes are not portal pages (the Django admin has its own layout).
 SKIPPED_PREFIXES = ("admin:",)
@@ -44,16 +45,6 @@ def outline(html):
     parser = _Outline()
     parser.feed(html)
     return parser
-
-
-def named_patterns(resolvers, namespace=""):
-    """``(name, pattern)`` of every named URL, through the included apps."""
-    for entry in resolvers:
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from named_patterns(entry.url_patterns, inner)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}", entry
 
 
 def view_model(pattern):

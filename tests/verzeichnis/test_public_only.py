@@ -5,11 +5,12 @@ import io
 
 import pytest
 from django.conf import settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from tests import factories as f
+from tests.urlwalk import named_patterns
 from treffpunkte.models import Treffpunkt
 
 SECRETS = [
@@ -49,15 +50,6 @@ def scene(kuckuck, nest):
     f.ScheduleFactory(angebot=draft, weekday=today.weekday())
     f.KontaktpersonFactory(traeger=nest.traeger, name="Heimliche Person", is_public=False)
     return {"public": [visible, mobile], "hidden": [hidden_offer, draft], "secret": secret, "closed": closed}
-
-
-def named_patterns(patterns, namespace=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from named_patterns(entry.url_patterns, inner)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}", entry
 
 
 PUBLIC_NAMESPACES = ("verzeichnis:", "hsds:")
