@@ -92,7 +92,8 @@ class User(AbstractUser):
         return frozenset(self.quartiere.values_list("pk", flat=True))
 
     def covers(self, quartier_id):
-        return self.covers_all_quarters or quartier_id in self.quartier_ids
+        """Whether the person works in the quarter; something of no quarter (the programme's meetings) concerns all."""
+        return self.covers_all_quarters or quartier_id is None or quartier_id in self.quartier_ids
 
     def clean(self):
         super().clean()
@@ -441,6 +442,8 @@ class Notification(models.Model):
         RETURNED = "returned", _("Returned for revision")
         APPROVED = "approved", _("Approved")
         COMMENTED = "commented", _("New comment")
+        TASK_ASSIGNED = "task_assigned", _("A task for you")
+        TASK_OVERDUE = "task_overdue", _("Task overdue")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "treffpunkte",
     "handlungskonzepte",
     "verzeichnis",
+    "zusammenarbeit",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +142,8 @@ STORAGES = {
 # page loads anything from another host, and the maps show the meeting points without a background map.
 MAP_TILE_URL = env_str("MAP_TILE_URL")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
+# Attachments of meetings: PDF and office documents up to this size (in megabytes).
+ATTACHMENT_MAX_MB = env_int("ATTACHMENT_MAX_MB", 10)
 # After how many days without a change an entry counts as stale on the start page.
 STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 90)
 

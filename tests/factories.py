@@ -12,6 +12,7 @@ from hameln_quartiere.models import Comment, Foerderquelle, Notification, Ressor
 from handlungskonzepte import models as hk
 from quartiere.models import Jahresziel, Kennzahl, Quartier
 from treffpunkte import models as tp
+from zusammenarbeit import models as za
 
 
 class EntryFactory(DjangoModelFactory):
@@ -287,3 +288,49 @@ class NotificationFactory(DjangoModelFactory):
     kind = Notification.Kind.SUBMITTED
     object_repr = "Sprachcafé"
     url = "/portal/"
+
+
+class SitzungFactory(EntryFactory):
+    class Meta:
+        model = za.Sitzung
+
+    kind = za.Sitzung.Kind.EXCHANGE
+    date = datetime.date(2019, 5, 14)
+    place = "Stadtteiltreff Kuckucksnest"
+    quartier = factory.SubFactory(QuartierFactory)
+
+
+class TagesordnungspunktFactory(DjangoModelFactory):
+    class Meta:
+        model = za.Tagesordnungspunkt
+
+    sitzung = factory.SubFactory(SitzungFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Tagesordnungspunkt {n}")
+
+
+class AufgabeFactory(DjangoModelFactory):
+    class Meta:
+        model = za.Aufgabe
+
+    title = factory.Sequence(lambda n: f"Aufgabe {n}")
+    assignee = factory.SubFactory(UserFactory, role=Role.GWA)
+    due = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+
+
+class PraxisbeispielFactory(EntryFactory):
+    class Meta:
+        model = za.Praxisbeispiel
+
+    title = factory.Sequence(lambda n: f"Praxisbeispiel {n}")
+    quartier = factory.SubFactory(QuartierFactory)
+    context = "Entstanden im Quartier, für alle Nachbarinnen und Nachbarn."
+
+
+class TransferFactory(DjangoModelFactory):
+    class Meta:
+        model = za.Transfer
+
+    praxisbeispiel = factory.SubFactory(PraxisbeispielFactory)
+    quartier = factory.SubFactory(QuartierFactory)
+    driver = factory.SubFactory(UserFactory, role=Role.GWA)
