@@ -11,14 +11,16 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Count, F, Q, Sum, Value
+from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hameln_quartiere.models import ReviewState
+from hameln_quartiere.rules import may
 from handlungskonzepte.models import Massnahme
 from treffpunkte.models import Angebot, Teilnahme, Treffpunkt
+from zusammenarbeit.models import Aufgabe, Sitzung
 
 # The short lists show this many entries; the count says how many there are in all.
 SHORT_LIST = 5
@@ -76,6 +78,14 @@ def _title_field(model):
     return "name" if any(field.name == "name" for field in model._meta.concrete_fields) else "title"
 
 
+def _title_expression(model):
+    """What names an entry in a list: its title or name; a meeting without a title by its kind, as ``str()`` does."""
+    if model is Sitzung:
+        kinds = [When(kind=value, then=Value(str(label))) for value, label in Sitzung.Kind.choices]
+        return Case(When(~Q(title=""), then=F("title")), *kinds, default=F("kind"), output_field=CharField())
+    return F(_title_field(model))
+
+
 def short_list(querysets, *, order_by, limit=SHORT_LIST, with_count=True):
     """``(count, rows)``: how many entries the querysets hold together, and the first ``limit`` by ``order_by``.
 
@@ -94,7 +104,7 @@ def short_list(querysets, *, order_by, limit=SHORT_LIST, with_count=True):
     parts = [
         queryset.annotate(
             row_kind=Value(queryset.model._meta.label_lower),
-            row_title=F(_title_field(queryset.model)),
+            row_title=_title_expression(queryset.model),
             row_quartier=F(f"{queryset.model.quartier_lookup}__name"),
         ).values(*ROW_FIELDS)
         for queryset in querysets
@@ -105,7 +115,8 @@ def short_list(querysets, *, order_by, limit=SHORT_LIST, with_count=True):
             model=apps.get_model(row["row_kind"]),
             pk=row["pk"],
             title=row["row_title"],
-            quartier=row["row_quartier"],
+            # No quarter: something of the whole programme (a meeting of the steering round).
+            quartier=row["row_quartier"] or _("All quarters"),
             review_state=row["review_state"],
             approved_at=row["approved_at"],
             submitted_at=row["submitted_at"],
@@ -135,6 +146,30 @@ def my_tasks(user, models):
             .filter(mine)
         )
     return short_list(querysets, order_by=("updated_at",))
+
+
+@dataclass(frozen=True)
+class OpenTasks:
+    """The person's open tasks from meetings: how many, how many overdue, and the first few by due date."""
+
+    count: int
+    overdue: int
+    rows: list
+
+
+def open_tasks(user, *, limit=10, today=None):
+    """The open tasks assigned to the person, the earliest due (so the overdue ones) first; each with
+    ``is_overdue`` and, where the person may see it, its ``sitzung``. Two queries; one when there is none."""
+    today = today or timezone.localdate()
+    mine = Aufgabe.objects.filter(assignee=user, status=Aufgabe.Status.OPEN)
+    counts = mine.aggregate(count=Count("pk"), overdue=Count("pk", filter=Q(due__lt=today)))
+    rows = []
+    if counts["count"]:
+        rows = list(mine.select_related("tagesordnungspunkt__sitzung").order_by("due", "pk")[:limit])
+    for aufgabe in rows:
+        punkt = aufgabe.tagesordnungspunkt
+        aufgabe.sitzung = punkt.sitzung if punkt is not None and may(user, "view", punkt.sitzung) else None
+    return OpenTasks(count=counts["count"], overdue=counts["overdue"], rows=rows)
 
 
 def my_submissions(user, models):

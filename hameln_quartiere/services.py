@@ -5,6 +5,7 @@ not fit, and the audit row written in the same transaction. Views and admin acti
 """
 
 import copy
+import datetime
 import logging
 
 from django.conf import settings
@@ -496,7 +497,8 @@ def display(entry, field):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if hasattr(value, "year") and not hasattr(value, "hour"):
+    # A date, not a datetime, nor an entry that has a year (a yearly goal).
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return date_format(value, "SHORT_DATE_FORMAT")
     return str(localize(value))
 
@@ -514,13 +516,12 @@ def _url_name(entry, action):
 
 def reviewers_for(entry, *, actor):
     """Everyone who may decide on ``entry`` now that ``actor`` submitted it."""
-    return (
-        User.objects.filter(is_active=True, role__in=REVIEWER_ROLES)
-        .exclude(pk=actor.pk)
-        .exclude(ressort=actor.ressort)
-        .filter(Q(role=Role.QM_COORDINATOR) | Q(quartiere=entry.get_quartier_id()))
-        .distinct()
-    )
+    reviewers = User.objects.filter(is_active=True, role__in=REVIEWER_ROLES).exclude(pk=actor.pk)
+    reviewers = reviewers.exclude(ressort=actor.ressort)
+    quartier_id = entry.get_quartier_id()
+    if quartier_id is not None:  # an entry of no quarter (a meeting of the whole programme) concerns all
+        reviewers = reviewers.filter(Q(role=Role.QM_COORDINATOR) | Q(quartiere=quartier_id))
+    return reviewers.distinct()
 
 
 def _authors(entry, *, actor):
@@ -541,15 +542,19 @@ def _commenters(entry, *, actor):
 
 
 def notify(recipients, *, kind, entry, actor, text="", url=None):
-    """Put a notification in each recipient's inbox and send them an e-mail once the transaction commits."""
+    """Put a notification in each recipient's inbox and send them an e-mail once the transaction commits.
+
+    ``actor`` None is a notice of the system itself (a reminder sent by a scheduled command), from nobody.
+    """
     url = url or entry.get_absolute_url()
     # Someone who no longer covers the entry's quarter does not hear of it (nor read the comment in a mail).
-    recipients = [user for user in recipients if user.pk != actor.pk and may(user, "view", entry)]
+    recipients = [user for user in recipients if (actor is None or user.pk != actor.pk) and may(user, "view", entry)]
     Notification.objects.bulk_create(
         Notification(recipient=user, actor=actor, kind=kind, object_repr=str(entry)[:300], url=url, text=text)
         for user in recipients
     )
-    mails = [(user.email, kind, str(entry), str(actor), text, url) for user in recipients if user.email]
+    sender = str(actor) if actor is not None else None
+    mails = [(user.email, kind, str(entry), sender, text, url) for user in recipients if user.email]
     if mails:
         transaction.on_commit(lambda: _send_mails(mails))
 
@@ -558,11 +563,9 @@ def _send_mails(mails):
     with translation.override(settings.LANGUAGE_CODE):
         for address, kind, entry, actor, text, url in mails:
             subject = f"{Notification.Kind(kind).label}: {entry}"
-            body = _("%(actor)s: %(what)s – %(entry)s") % {
-                "actor": actor,
-                "what": Notification.Kind(kind).label,
-                "entry": entry,
-            }
+            what = {"actor": actor, "what": Notification.Kind(kind).label, "entry": entry}
+            # A notice of the system itself (actor None) comes from nobody.
+            body = (_("%(what)s – %(entry)s") if actor is None else _("%(actor)s: %(what)s – %(entry)s")) % what
             if text:
                 body += f"\n\n{text}"
             body += "\n\n" + _("Open it in the portal: %(url)s") % {"url": settings.SITE_URL.rstrip("/") + url}

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from hameln_quartiere import search, views
+from hameln_quartiere import search, stellen, views
 from verzeichnis import hsds
 from verzeichnis.views import LanguageSwitchView
 
@@ -29,9 +29,11 @@ urlpatterns = [
     path("portal/posteingang/alle-gelesen/", views.InboxReadAllView.as_view(), name="inbox-read-all"),
     path("portal/posteingang/<int:pk>/", views.NotificationOpenView.as_view(), name="notification-open"),
     path("portal/suche/", search.SearchView.as_view(), name="search"),
+    path("portal/stellen/", stellen.StellenView.as_view(), name="stellen"),
     path("", include("quartiere.urls")),
     path("", include("treffpunkte.urls")),
     path("", include("handlungskonzepte.urls")),
+    path("", include("zusammenarbeit.urls")),
     path("admin/", admin.site.urls),
     *i18n_patterns(path("", include("verzeichnis.urls"))),
 ]

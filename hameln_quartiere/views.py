@@ -98,6 +98,7 @@ class PortalStartView(PortalMixin, TemplateView):
             entry_types=[model._meta for model in models],
             stale_days=settings.STALE_AFTER_DAYS,
             numbers=dashboard.quarter_numbers(user, quartiere),
+            open_tasks=dashboard.open_tasks(user),
         )
         if is_reviewer:
             context["queue_count"], context["queue"] = dashboard.review_queue(user, models)

@@ -16,6 +16,7 @@ from handlungskonzepte import models as hk
 from quartiere.models import Jahresziel, Kennzahl, Quartier
 from tests import factories as f
 from treffpunkte import models as tp
+from zusammenarbeit import models as za
 
 # One factory per registered model; a model registered without an entry here fails the tests below.
 FACTORIES = {
@@ -49,6 +50,15 @@ FACTORIES = {
     hk.Indikator: f.IndikatorFactory,
     hk.Massnahme: f.MassnahmeFactory,
     hk.Sachstand: f.SachstandFactory,
+    za.Sitzung: f.SitzungFactory,
+    za.Tagesordnungspunkt: f.TagesordnungspunktFactory,
+    za.Aufgabe: f.AufgabeFactory,
+    za.Anlage: lambda: za.Anlage.objects.create(
+        sitzung=f.SitzungFactory(), file="sitzungen/1/ab/protokoll.pdf", size=9
+    ),
+    za.Praxisbeispiel: f.PraxisbeispielFactory,
+    za.Transfer: f.TransferFactory,
+    za.KalenderZugang: lambda: za.KalenderZugang.objects.create(user=f.UserFactory()),
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)

@@ -64,7 +64,7 @@ def test_the_queue_shows_the_count_and_the_five_oldest_submissions_in_my_quarter
     assert response.context["queue_count"] == len(KINDS)
     assert titles(response.context["queue"]) == [getattr(entry, "title", None) or entry.name for entry in entries[:5]]
     queue = block(response, "queue")
-    assert re.search(r"data-queue-count>\s*7\s*<", queue)
+    assert re.search(rf"data-queue-count>\s*{len(KINDS)}\s*<", queue)
     oldest = entries[0]
     assert reverse(f"{oldest._meta.app_label}:{oldest._meta.model_name}-review", args=[oldest.pk]) in queue
     assert reverse("review-queue") in queue
@@ -287,10 +287,11 @@ def measure(user):
 # Session, user; the quarters (their ids are taken from the same list); the review queue's count and its five
 # oldest (a UNION ALL over the content models each); my tasks' count and oldest five; my latest submissions;
 # the stale entries' count and oldest ten; four grouped counts for the numbers (meeting points, offers,
-# attendance, measures); the unread count in the header.
-EDITOR_QUERIES = 15
-# Readers have no queue, tasks or submissions.
-READER_QUERIES = 10
+# attendance, measures); the count of my open tasks from meetings (and, when there are any, the first of them:
+# see test_the_meeting_tasks_block_needs_the_same_queries_for_3_and_30_tasks); the unread count in the header.
+EDITOR_QUERIES = 16
+# Readers have no queue, drafts or submissions; tasks from meetings they may have.
+READER_QUERIES = 11
 
 
 @pytest.mark.parametrize(
@@ -333,3 +334,76 @@ def test_an_angebot_in_the_queue_links_to_its_review_page(people, kuckuck):
     assert row.model is Angebot
     assert row.review_url == reverse("treffpunkte:angebot-review", args=[angebot.pk])
     assert row.quartier == "Kuckuck"
+
+
+# --- My tasks from meetings -------------------------------------------------------------------------------------
+
+
+def decided_item(quartier):
+    sitzung = f.SitzungFactory(quartier=quartier)
+    return f.TagesordnungspunktFactory(sitzung=sitzung, status="beschlossen", decision="So wird es gemacht.")
+
+
+def test_my_open_tasks_from_meetings_come_earliest_due_first_and_overdue_ones_say_so_in_words(people, kuckuck):
+    gwa = people["gwa"]
+    today = timezone.localdate()
+    punkt = decided_item(kuckuck)
+    overdue = f.AufgabeFactory(
+        assignee=gwa, tagesordnungspunkt=punkt, title="Flyer drucken", due=today - datetime.timedelta(days=2)
+    )
+    later = f.AufgabeFactory(
+        assignee=gwa, tagesordnungspunkt=punkt, title="Raum buchen", due=today + datetime.timedelta(days=7)
+    )
+    f.AufgabeFactory(assignee=gwa, tagesordnungspunkt=punkt, title="Schon erledigt", status="erledigt")
+    f.AufgabeFactory(assignee=people["qm"], tagesordnungspunkt=punkt, title="Nicht meine")
+
+    response = start_page(gwa)
+
+    tasks = response.context["open_tasks"]
+    assert (tasks.count, tasks.overdue) == (2, 1)
+    assert [aufgabe.title for aufgabe in tasks.rows] == ["Flyer drucken", "Raum buchen"]
+    content = block(response, "aufgaben")
+    assert "One of them is overdue." in content
+    overdue_row, later_row = content.split("data-aufgabe=")[1:]
+    assert "Overdue" in overdue_row
+    assert "Overdue" not in later_row
+    assert f"{punkt.sitzung.get_absolute_url()}#aufgabe-{overdue.pk}" in overdue_row
+    assert reverse("zusammenarbeit:aufgabe-done", args=[later.pk]) in later_row
+    assert "Schon erledigt" not in content
+    assert "Nicht meine" not in content
+    assert reverse("zusammenarbeit:aufgabe-list") in content
+
+
+def test_readers_see_the_tasks_given_to_them_too(people, kuckuck):
+    f.AufgabeFactory(assignee=people["familie"], tagesordnungspunkt=decided_item(kuckuck), title="Elternbrief")
+
+    response = start_page(people["familie"])
+
+    assert response.context["read_only"] is True
+    assert "Elternbrief" in block(response, "aufgaben")
+
+
+def test_without_open_tasks_the_block_says_so(people):
+    assert "No open tasks from meetings." in block(start_page(people["gwa"]), "aufgaben")
+
+
+@pytest.mark.parametrize(("role", "expected"), [("gwa", EDITOR_QUERIES + 1), ("familie", READER_QUERIES + 1)])
+def test_the_meeting_tasks_block_needs_the_same_queries_for_3_and_30_tasks(people, kuckuck, role, expected):
+    person = people[role]
+    today = timezone.localdate()
+
+    def give(count):
+        for day in range(count):
+            f.AufgabeFactory(
+                assignee=person, tagesordnungspunkt=decided_item(kuckuck), due=today + datetime.timedelta(days=day - 2)
+            )
+
+    fill(3, kuckuck, people)
+    give(3)
+    _few_response, few = measure(person)
+    give(30)
+    many_response, many = measure(person)
+
+    assert len(many) == len(few) == expected, "\n".join(many)
+    assert many_response.context["open_tasks"].count == 33
+    assert len(many_response.context["open_tasks"].rows) == 10
