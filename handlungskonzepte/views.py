@@ -18,6 +18,7 @@ from handlungskonzepte.forms import SachstandForm
 from handlungskonzepte.models import Befund, Handlungsfeld, Handlungskonzept, Massnahme, Ziel
 from handlungskonzepte.services import concept_rollup, mean, record_progress, traceability_chain
 from treffpunkte.models import Angebot
+from zusammenarbeit.praxis import transfer_links
 
 
 class HandlungskonzeptPages:
@@ -85,8 +86,8 @@ class ZielPages:
 
 
 class MassnahmePages:
-    """A measure's page: its goals (and their findings), offers, meeting point, people, and the progress
-    timeline, with the form for a new progress update."""
+    """A measure's page: its goals (and their findings), offers, meeting point, people, the practice examples it
+    comes from or is described in, and the progress timeline, with the form for a new progress update."""
 
     sachstand_form = None
 
@@ -105,6 +106,7 @@ class MassnahmePages:
             treffpunkt=treffpunkt if treffpunkt is not None and may(user, "view", treffpunkt) else None,
             sachstaende=massnahme.sachstaende.select_related("author"),
             sachstand_form=self.sachstand_form or SachstandForm(massnahme=massnahme),
+            transfer_links=transfer_links(massnahme, user),
         )
         context["can"]["record_progress"] = may(user, "record_progress", massnahme)
         return context

@@ -19,6 +19,7 @@ from treffpunkte.filters import TraegerFilter
 from treffpunkte.forms import AttendanceFormSet
 from treffpunkte.models import Angebot, Cancellation, Schedule, Teilnahme, Traeger, Treffpunkt
 from treffpunkte.services import AttendanceConflict, AttendanceError, record_attendance
+from zusammenarbeit.praxis import transfer_links
 
 # --- The detail pages of meeting points and offers: what they show beyond their own fields ----------------
 
@@ -51,7 +52,8 @@ def treffpunkt_related(treffpunkt, user):
 
 
 def angebot_related(angebot, user):
-    """The offer's schedule, next dates, cancellations, attendance summary and the measures it carries out."""
+    """The offer's schedule, next dates, cancellations, attendance summary, the measures it carries out, and the
+    practice examples it comes from or is described in."""
     today = timezone.localdate()
     prefetch_related_objects(
         [angebot], Prefetch("schedules", queryset=Schedule.objects.select_related("treffpunkt")), "cancellations"
@@ -76,6 +78,7 @@ def angebot_related(angebot, user):
             angebot.massnahmen.visible_to(user).select_related("handlungskonzept").order_by("start", "title", "pk")
         ),
         "can_record": may(user, "record_attendance", angebot),
+        "transfer_links": transfer_links(angebot, user),
     }
 
 

@@ -53,13 +53,14 @@ PAGES = {
 # The pinned counts, read by a social worker of the quarter (the goal form by the coordinator, who edits goals).
 # Beyond what every entry page reads (session, user, quarters, the entry, its contributors, comments, unread
 # notifications): the concept reads its fields, goals, the measures' progress per goal, measures, findings and
-# formats; the goal its findings, indicators and measures; the measure its goals with their findings, offers and
-# progress updates; the chain its findings, goals, measures and the three kinds of links.
+# formats; the goal its findings, indicators and measures; the measure its goals with their findings, offers,
+# progress updates and the practice examples it comes from or was adopted from (one query); the chain its findings,
+# goals, measures and the three kinds of links.
 PINNED = {
     "concept": 12,
     "finding": 7,
     "goal": 10,
-    "measure": 13,
+    "measure": 14,
     "chain": 11,
     "offer chain": 10,
     "goal form": 8,
