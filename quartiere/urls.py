@@ -10,5 +10,11 @@ app_name = "quartiere"
 
 urlpatterns = [
     path("portal/quartiere/<slug:slug>/", views.QuartierDetailView.as_view(), name="quartier-detail"),
-    *entry_urls(Jahresziel, "portal/jahresziele", JahreszielForm, JahreszielFilter),
+    *entry_urls(Jahresziel, "portal/jahresziele", JahreszielForm, JahreszielFilter, page_context=views.JahreszielPages),
+    path(
+        "portal/jahresziele/<int:pk>/fortschreiben/",
+        views.JahreszielCarryOverView.as_view(),
+        name="jahresziel-carry-over",
+    ),
+    path("portal/jahresvergleich/", views.JahresvergleichView.as_view(), name="jahresvergleich"),
 ]
