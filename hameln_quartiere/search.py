@@ -24,6 +24,8 @@ from handlungskonzepte.filters import BefundFilter, HandlungskonzeptFilter, Mass
 from quartiere.filters import JahreszielFilter
 from treffpunkte.filters import AngebotFilter, TreffpunktFilter
 from treffpunkte.models import Traeger
+from zusammenarbeit.models import Sitzung
+from zusammenarbeit.praxis import PraxisbeispielFilter
 
 # How many hits of each kind the page shows; the list page behind "more" has the rest.
 RESULTS_PER_TYPE = 10
@@ -87,6 +89,9 @@ def sources():
         Source(ZielFilter.Meta.model, ZielFilter.search_fields),
         Source(MassnahmeFilter.Meta.model, MassnahmeFilter.search_fields),
         Source(JahreszielFilter.Meta.model, JahreszielFilter.search_fields),
+        # Meetings by their own fields: through the agenda items a meeting would be found once per item.
+        Source(Sitzung, ("title", "place", "guests"), snippet_field="guests"),
+        Source(PraxisbeispielFilter.Meta.model, PraxisbeispielFilter.search_fields, snippet_field="context"),
     ]
 
 

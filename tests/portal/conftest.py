@@ -44,6 +44,8 @@ ENTRY_FACTORIES = {
     "befund": lambda quartier: f.BefundFactory(handlungskonzept=_concept(quartier)),
     "ziel": lambda quartier: f.ZielFactory(handlungsfeld=f.HandlungsfeldFactory(handlungskonzept=_concept(quartier))),
     "massnahme": lambda quartier: f.MassnahmeFactory(handlungskonzept=_concept(quartier)),
+    "sitzung": lambda quartier: f.SitzungFactory(quartier=quartier),
+    "praxisbeispiel": lambda quartier: f.PraxisbeispielFactory(quartier=quartier),
 }
 
 

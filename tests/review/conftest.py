@@ -17,6 +17,8 @@ ENTRY_FACTORIES = {
         handlungsfeld=f.HandlungsfeldFactory(handlungskonzept=f.HandlungskonzeptFactory(quartier=quartier))
     ),
     "massnahme": lambda quartier: f.MassnahmeFactory(handlungskonzept=f.HandlungskonzeptFactory(quartier=quartier)),
+    "sitzung": lambda quartier: f.SitzungFactory(quartier=quartier),
+    "praxisbeispiel": lambda quartier: f.PraxisbeispielFactory(quartier=quartier),
 }
 
 

@@ -65,6 +65,8 @@ KINDS = {
     "handlungskonzept": ("handlungskonzepte.Handlungskonzept", {"qm"}),
     "ziel": ("handlungskonzepte.Ziel", {"qm"}),
     "jahresziel": ("quartiere.Jahresziel", {"qm"}),
+    "sitzung": ("zusammenarbeit.Sitzung", {"qm", "gwa"}),
+    "praxisbeispiel": ("zusammenarbeit.Praxisbeispiel", {"qm", "gwa"}),
 }
 
 # Entry states as the matrix sees them: the review state, and whether an approved version exists ("live").

@@ -66,10 +66,10 @@ def test_the_review_queue_needs_the_same_queries_for_few_and_many_entries(
     many = measure(client, url)
 
     assert_same_count(few, many)
-    # 12: session, user; one count of all kinds (a UNION); one SELECT per content model (7: Angebot, Befund,
-    # Handlungskonzept, Jahresziel, Maßnahme, Treffpunkt, Ziel, each with its quarter and submitter joined and
-    # limited to the page); the unread count for the header; the quarters of the filter form.
-    with django_assert_max_num_queries(12):
+    # 14: session, user; one count of all kinds (a UNION); one SELECT per content model (9: Angebot, Befund,
+    # Handlungskonzept, Jahresziel, Maßnahme, Praxisbeispiel, Sitzung, Treffpunkt, Ziel, each with its quarter and
+    # submitter joined and limited to the page); the unread count for the header; the quarters of the filter form.
+    with django_assert_max_num_queries(14):
         response = client.get(url)
     assert response.context["total"] == FEW + MANY
 
@@ -87,8 +87,8 @@ def test_a_social_workers_review_queue_needs_the_same_queries_for_few_and_many_e
     many = measure(client, url)
 
     assert_same_count(few, many)
-    # 13: the 12 of the coordinator's queue plus the ids of the social worker's quarters.
-    with django_assert_max_num_queries(13):
+    # 15: the 14 of the coordinator's queue plus the ids of the social worker's quarters.
+    with django_assert_max_num_queries(15):
         response = client.get(url)
     assert response.context["total"] == FEW + MANY
 
@@ -244,10 +244,10 @@ def test_the_entry_page_needs_the_same_queries_for_few_and_many_comments(
     many = measure(client, url)
 
     assert_same_count(few, many)
-    # 12: session, user, the offer (joined), its target groups and languages (prefetch), the unread count, the
+    # 13: session, user, the offer (joined), its target groups and languages (prefetch), the unread count, the
     # comments with their authors joined; and the offer page's own parts: its schedule, cancellations,
-    # attendance summary, recent counts and the measures it carries out.
-    with django_assert_max_num_queries(12):
+    # attendance summary, recent counts, the measures it carries out and the practice examples it comes from.
+    with django_assert_max_num_queries(13):
         response = client.get(url)
     assert len(response.context["comments"]) == FEW + MANY
     assert Comment.objects.count() == FEW + MANY
@@ -266,8 +266,8 @@ def test_the_entry_page_with_a_pending_change_needs_the_same_queries_for_few_and
     many = measure(client, url)
 
     assert_same_count(few, many)
-    # 16: the 12 of the plain entry page plus what the proposed change reads (its related values).
-    with django_assert_max_num_queries(16):
+    # 17: the 13 of the plain entry page plus what the proposed change reads (its related values).
+    with django_assert_max_num_queries(17):
         client.get(url)
 
 
@@ -314,9 +314,9 @@ def test_my_submissions_need_the_same_queries_for_few_and_many_entries(
     many = measure(client, url)
 
     assert_same_count(few, many)
-    # 12: session, user, the person's quarter ids, one count of all kinds (a UNION), one SELECT per content model
-    # (7, with quarters joined, limited to the page), the unread count.
-    with django_assert_max_num_queries(12):
+    # 14: session, user, the person's quarter ids, one count of all kinds (a UNION), one SELECT per content model
+    # (9, with quarters joined, limited to the page), the unread count.
+    with django_assert_max_num_queries(14):
         response = client.get(url)
     assert len(response.context["entries"]) == FEW + MANY
 
