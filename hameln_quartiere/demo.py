@@ -45,6 +45,7 @@ from treffpunkte.models import (
     Zielgruppe,
     schedule_dates,
 )
+from zusammenarbeit.models import Aufgabe, Praxisbeispiel, Sitzung, Tagesordnungspunkt, Transfer, TransferSchritt
 
 from .models import REVIEWER_ROLES, Comment, Foerderquelle, ReviewedModel, ReviewState, Stelle, User
 from .services import log
@@ -119,6 +120,7 @@ class _Builder:
         self.traeger = {}
         self.treffpunkte = {}
         self.angebote = {}
+        self.massnahmen = {}
 
     def build(self):
         self.build_quartiere()
@@ -132,6 +134,10 @@ class _Builder:
         self.build_teilnahmen()
         for spec in self.data["handlungskonzepte"]:
             self.build_handlungskonzept(spec)
+        for spec in self.data["sitzungen"]:
+            self.build_sitzung(spec)
+        for spec in self.data["praxisbeispiele"]:
+            self.build_praxisbeispiel(spec)
 
     def create(self, model, m2m=None, **values):
         return self.save(model(**values), m2m)
@@ -525,6 +531,7 @@ class _Builder:
             review_state=spec["state"],
             created_by=self.users[spec["author"]],
         )
+        self.massnahmen[massnahme.title] = massnahme
         for update in updates:
             self.create(
                 Sachstand,
@@ -534,6 +541,82 @@ class _Builder:
                 progress=update["progress"],
                 author=self.users[spec["contact"]],
             )
+
+    # Working together
+
+    def build_sitzung(self, spec):
+        start, end = (datetime.time.fromisoformat(part) for part in spec["time"].split("-"))
+        sitzung = self.create(
+            Sitzung,
+            m2m={"teilnehmende": [self.users[name] for name in spec["teilnehmende"]]},
+            kind=spec["kind"],
+            title=spec["title"],
+            date=spec["date"],
+            start_time=start,
+            end_time=end,
+            place=spec["place"],
+            quartier=self.quartiere.get(spec.get("quartier")),
+            guests=spec.get("guests", ""),
+            review_state=spec["state"],
+            created_by=self.users[spec["author"]],
+        )
+        today = timezone.localdate()
+        for position, item in enumerate(spec["tagesordnungspunkte"], start=1):
+            punkt = self.create(
+                Tagesordnungspunkt,
+                sitzung=sitzung,
+                position=position,
+                title=item["title"],
+                minutes=item.get("minutes", ""),
+                status=item["status"],
+                decision=item.get("decision", ""),
+            )
+            for task in item.get("aufgaben", []):
+                due = task["due"] if "due" in task else today + datetime.timedelta(days=task["due_in_days"])
+                done = task.get("status") == Aufgabe.Status.DONE
+                self.create(
+                    Aufgabe,
+                    title=task["title"],
+                    assignee=self.users[task["assignee"]],
+                    due=due,
+                    status=task.get("status", Aufgabe.Status.OPEN),
+                    tagesordnungspunkt=punkt,
+                    quartier=self.quartiere.get(task.get("quartier")),
+                    created_by=sitzung.created_by,
+                    done_at=timezone.make_aware(datetime.datetime.combine(due, datetime.time(12))) if done else None,
+                )
+
+    def build_praxisbeispiel(self, spec):
+        praxis = self.create(
+            Praxisbeispiel,
+            title=spec["title"],
+            quartier=self.quartiere[spec["quartier"]],
+            angebot=self.angebote.get(spec.get("angebot")),
+            massnahme=self.massnahmen.get(spec.get("massnahme")),
+            context=spec["context"],
+            needs_people=spec.get("needs_people", ""),
+            needs_rooms=spec.get("needs_rooms", ""),
+            needs_money=spec.get("needs_money", ""),
+            steps=spec.get("steps", ""),
+            lessons=spec.get("lessons", ""),
+            contact=self.users[spec["contact"]],
+            review_state=spec["state"],
+            created_by=self.users[spec["author"]],
+        )
+        for spec_transfer in spec.get("transfers", []):
+            driver = self.users[spec_transfer["driver"]]
+            transfer = self.create(
+                Transfer,
+                praxisbeispiel=praxis,
+                quartier=self.quartiere[spec_transfer["quartier"]],
+                status=spec_transfer["status"],
+                driver=driver,
+                learnt=spec_transfer.get("learnt", ""),
+                angebot=self.angebote.get(spec_transfer.get("angebot")),
+            )
+            for step in spec_transfer["steps"]:
+                self.create(TransferSchritt, transfer=transfer, status=step["status"], note=step["note"], actor=driver)
+            log(transfer, "created", actor=driver)
 
 
 def _year(year):
