@@ -38,6 +38,8 @@ def test_compiled_catalogue_matches_the_source(path):
             assert (
                 translations.ngettext(entry.msgid, entry.msgid_plural, 1) == entry.msgstr_plural[translations.plural(1)]
             )
+        elif entry.msgctxt:
+            assert translations.pgettext(entry.msgctxt, entry.msgid) == entry.msgstr, (entry.msgctxt, entry.msgid)
         else:
             assert translations.gettext(entry.msgid) == entry.msgstr, entry.msgid
 
