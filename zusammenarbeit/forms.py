@@ -84,6 +84,9 @@ class BaseAgendaFormSet(forms.BaseInlineFormSet):
     """The agenda of a meeting, edited with it. Once the minutes are approved they are final: the formset then
     has no rows, reads nothing that is sent and saves nothing (``locked``)."""
 
+    # The entry form shows these rows as cards, one per item, rather than as table rows.
+    include_template = "zusammenarbeit/includes/agenda_formset.html"
+
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         if index is not None and index >= self.initial_form_count():
