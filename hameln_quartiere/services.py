@@ -373,7 +373,8 @@ def add_comment(entry, *, actor, text):
 def save_parts(formset, entry, *, actor):
     """Save a valid inline formset of ``entry``'s parts (recorded directly, without review).
 
-    The changes are logged on the entry itself, one row per save, so the entry's history shows them.
+    ``entry`` is the row ``save_entry`` locked and checked for staleness. The changes are logged on the entry
+    itself, one row per save, so the entry's history shows them.
     """
     formset.instance = entry
     kind = capfirst(formset.model._meta.verbose_name)
@@ -390,7 +391,13 @@ def save_parts(formset, entry, *, actor):
             label = form.fields[name].label or name
             recorded[f"{kind} „{form.instance}“: {label}"] = values
     if recorded:
-        log(entry, "changed", actor=actor, data={"changes": recorded, "parts": True})
+        # The parts are part of the entry: a save of them alone is a new version (so a stale form is refused, and
+        # the refusal names this change), and its author wrote part of what is reviewed (so they do not approve it).
+        type(entry)._default_manager.filter(pk=entry.pk).update(version=F("version") + 1, updated_at=timezone.now())
+        entry.refresh_from_db(fields=["version", "updated_at"])
+        if entry.review_state != ReviewState.APPROVED:
+            entry.contributors.add(actor)
+        log(entry, "changed", actor=actor, data={"changes": recorded, "parts": True, "version": entry.version})
 
 
 @transaction.atomic

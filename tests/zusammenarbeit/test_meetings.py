@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from hameln_quartiere.models import LogEntry, ReviewState, Role
 from hameln_quartiere.rules import may
+from hameln_quartiere.services import ReviewError, approve, submit_for_review
 from tests import factories as f
 from tests.zusammenarbeit.conftest import client_for
 from zusammenarbeit.models import Aufgabe, Sitzung, Tagesordnungspunkt
@@ -412,3 +413,52 @@ def test_the_meeting_page_needs_the_same_queries_for_3_and_30_items_tasks_and_at
 
     assert len(few) == len(many) == DETAIL_QUERIES, "\n".join(many)
     assert Aufgabe.objects.filter(tagesordnungspunkt__sitzung=sitzung).count() == 30
+
+
+# --- The minutes are written in the agenda items: who writes them is an author, and their edits are versions ---
+
+
+def minutes_payload(sitzung, punkt, minutes, version):
+    data = meeting_data(sitzung.quartier)
+    data["teilnehmende"] = []
+    data["loaded_version"] = str(version)
+    row = {"id": str(punkt.pk), "position": "1", "title": punkt.title, "status": "offen", "minutes": minutes}
+    data.update(agenda_data([{**row, "decision": ""}], initial=1))
+    return data
+
+
+@pytest.fixture
+def meeting_with_an_item(people, kuckuck):
+    rows = [{"position": "1", "title": "Rückblick", "status": "offen", "minutes": "", "decision": ""}]
+    response = client_for(people["qm"]).post(
+        reverse("zusammenarbeit:sitzung-create"), {**meeting_data(kuckuck), **agenda_data(rows)}
+    )
+    assert response.status_code == 302
+    sitzung = Sitzung.objects.get()
+    return sitzung, sitzung.tagesordnungspunkte.get()
+
+
+def test_who_wrote_only_the_minutes_does_not_approve_them(people, meeting_with_an_item):
+    sitzung, punkt = meeting_with_an_item
+    url = reverse("zusammenarbeit:sitzung-update", args=[sitzung.pk])
+    response = client_for(people["gwa"]).post(url, minutes_payload(sitzung, punkt, "Von der GWA", sitzung.version))
+    assert response.status_code == 302
+
+    sitzung = submit_for_review(Sitzung.objects.get(pk=sitzung.pk), actor=people["qm"])
+
+    assert not may(people["gwa"], "review", Sitzung.objects.get(pk=sitzung.pk))
+    with pytest.raises(ReviewError):
+        approve(Sitzung.objects.get(pk=sitzung.pk), actor=people["gwa"])
+
+
+def test_a_stale_save_of_the_minutes_is_refused_and_names_the_change(people, meeting_with_an_item):
+    sitzung, punkt = meeting_with_an_item
+    url = reverse("zusammenarbeit:sitzung-update", args=[sitzung.pk])
+    loaded = sitzung.version
+    first = client_for(people["gwa"]).post(url, minutes_payload(sitzung, punkt, "Erste Fassung", loaded))
+    second = client_for(people["qm"]).post(url, minutes_payload(sitzung, punkt, "Zweite Fassung", loaded))
+
+    assert first.status_code == 302
+    assert second.status_code == 409
+    punkt.refresh_from_db()
+    assert punkt.minutes == "Erste Fassung"
