@@ -11,6 +11,7 @@ from functools import wraps
 
 from django.apps import apps
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -38,12 +39,19 @@ def content_version():
     return version
 
 
-def invalidate(**kwargs):
-    """Move the content version on, so every cached public response is out of date."""
+def next_version():
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def invalidate(**kwargs):
+    """Move the content version on, so every cached public response is out of date: now, and again once the
+    change is committed. A page rendered in between read the rows before the commit and was stored under the
+    intermediate version, which the second move leaves behind."""
+    next_version()
+    transaction.on_commit(next_version)
 
 
 def connect_signals():

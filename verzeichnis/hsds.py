@@ -27,6 +27,7 @@ import uuid
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.urls import path, reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -438,6 +439,8 @@ def json_response(data, status=200):
     """JSON as UTF-8 text, readable as it is; open to pages on other sites, since it is public open data."""
     response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"
+    # The API has no language prefix: its texts follow the language cookie or Accept-Language.
+    patch_vary_headers(response, ("Cookie", "Accept-Language"))
     return response
 
 

@@ -271,3 +271,19 @@ def test_public_pages_cost_the_same_queries_however_many_offers(
 def test_offer_page_costs_a_fixed_number_of_queries(client, sprachcafe, django_assert_num_queries):
     with django_assert_num_queries(5):
         get(client, "angebot", sprachcafe.pk)
+
+
+def test_a_page_rendered_while_a_change_is_being_committed_is_not_kept(
+    client, sprachcafe, django_capture_on_commit_callbacks
+):
+    """Between a save and its commit a request may read the old rows under the new content version; the version
+    moves on again at commit, so that page is not served afterwards."""
+    with django_capture_on_commit_callbacks(execute=True):
+        Angebot.objects.filter(pk=sprachcafe.pk).update(title="Sprachcafé NEU")
+        sprachcafe.title = "Sprachcafé NEU"
+        sprachcafe.save()
+        # A reader before the commit: rendered from the state this test's request sees, and cached.
+        stale = get(client, "angebot", sprachcafe.pk).text
+        Angebot.objects.filter(pk=sprachcafe.pk).update(title="Sprachcafé ALT")
+    assert "Sprachcafé NEU" in stale
+    assert "Sprachcafé ALT" in get(client, "angebot", sprachcafe.pk).text
