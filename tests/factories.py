@@ -295,7 +295,8 @@ class SitzungFactory(EntryFactory):
         model = za.Sitzung
 
     kind = za.Sitzung.Kind.EXCHANGE
-    date = datetime.date(2019, 5, 14)
+    # One meeting of a kind a day and quarter: each made on a day of its own, from 14 May 2019 on.
+    date = factory.Sequence(lambda n: datetime.date(2019, 5, 14) + datetime.timedelta(days=n))
     place = "Stadtteiltreff Kuckucksnest"
     quartier = factory.SubFactory(QuartierFactory)
 

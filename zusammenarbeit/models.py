@@ -84,6 +84,19 @@ class Sitzung(ReviewedModel):
                 name="sitzung_ends_after_start",
                 violation_error_message=_("The end time must be after the start time."),
             ),
+            # One meeting of a body a day, so that preparing the next one twice (a double click) makes one.
+            models.UniqueConstraint(
+                fields=["kind", "quartier", "date"],
+                condition=Q(quartier__isnull=False),
+                name="sitzung_one_per_day_and_quarter",
+                violation_error_message=_("A meeting of this kind is already prepared for this date."),
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "date"],
+                condition=Q(quartier__isnull=True),
+                name="sitzung_one_per_day_of_the_programme",
+                violation_error_message=_("A meeting of this kind is already prepared for this date."),
+            ),
         ]
 
     def __str__(self):

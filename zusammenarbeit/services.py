@@ -10,7 +10,7 @@ import datetime
 from pathlib import PurePath
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -207,14 +207,20 @@ def prepare_next_meeting(sitzung, *, actor, date):
         raise ReviewError(_("Your role does not allow preparing a meeting here."))
     if date <= sitzung.date:
         raise ReviewError(_("The next meeting takes place after this one."))
+    already = _("A meeting of this kind is already prepared for this date.")
     same_day = Sitzung.objects.filter(kind=sitzung.kind, quartier=sitzung.quartier_id, date=date)
     if same_day.exists():
-        raise ReviewError(_("A meeting of this kind is already prepared for this date."))
+        raise ReviewError(already)
     previous = last_meeting_before(sitzung, date)
     new.previous = previous
     new.created_by = actor
     new.review_state = ReviewState.DRAFT
-    new.save()
+    try:
+        with transaction.atomic():
+            new.save()
+    except IntegrityError:
+        # Two clicks at the same moment: the other one prepared it (the unique constraints of Sitzung).
+        raise ReviewError(already) from None
     new.teilnehmende.set(sitzung.teilnehmende.filter(is_active=True))
     new.contributors.add(actor)
 

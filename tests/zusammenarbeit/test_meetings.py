@@ -462,3 +462,21 @@ def test_a_stale_save_of_the_minutes_is_refused_and_names_the_change(people, mee
     assert second.status_code == 409
     punkt.refresh_from_db()
     assert punkt.minutes == "Erste Fassung"
+
+
+def test_two_clicks_at_the_same_moment_prepare_one_next_meeting(people, kuckuck, monkeypatch):
+    from zusammenarbeit import services
+
+    sitzung = f.SitzungFactory(quartier=kuckuck, created_by=people["qm"])
+    next_date = sitzung.date + datetime.timedelta(weeks=4)
+    looked_up = services.last_meeting_before
+
+    def the_other_click_wins(*args):
+        # The other request passed the same check and saved first.
+        f.SitzungFactory(quartier=kuckuck, kind=sitzung.kind, date=next_date)
+        return looked_up(*args)
+
+    monkeypatch.setattr(services, "last_meeting_before", the_other_click_wins)
+    # The database refuses the second meeting; the person is told so, as after a click that came later.
+    with pytest.raises(ReviewError, match="bereits"):
+        prepare_next_meeting(sitzung, actor=people["qm"], date=next_date)
