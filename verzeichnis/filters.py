@@ -4,7 +4,8 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from quartiere.models import Quartier
@@ -12,13 +13,27 @@ from treffpunkte.models import Angebot, Kategorie, Schedule, Sprache, Zielgruppe
 
 # Times of day by the start of a time: morning before noon, afternoon until five, evening after.
 TIMES_OF_DAY = {
-    "vormittag": (_("Morning (before 12:00)"), Q(schedules__start_time__lt=datetime.time(12))),
+    "vormittag": (_("Morning (before 12:00)"), Q(start_time__lt=datetime.time(12))),
     "nachmittag": (
         _("Afternoon (12:00 to 17:00)"),
-        Q(schedules__start_time__gte=datetime.time(12), schedules__start_time__lt=datetime.time(17)),
+        Q(start_time__gte=datetime.time(12), start_time__lt=datetime.time(17)),
     ),
-    "abend": (_("Evening (from 17:00)"), Q(schedules__start_time__gte=datetime.time(17))),
+    "abend": (_("Evening (from 17:00)"), Q(start_time__gte=datetime.time(17))),
 }
+
+
+def current_times(today):
+    """The times still ahead or running: single dates from today on, series not ended before today."""
+    single = Q(kind=Schedule.Kind.SINGLE)
+    return Schedule.objects.filter(
+        (single & Q(date__gte=today)) | (~single & (Q(valid_until__isnull=True) | Q(valid_until__gte=today)))
+    )
+
+
+def on_weekday(weekday):
+    """Weekly and monthly times by their weekday, single dates by the weekday they fall on (ISO: Monday = 1)."""
+    single = Q(kind=Schedule.Kind.SINGLE)
+    return (~single & Q(weekday=weekday)) | (single & Q(date__iso_week_day=weekday + 1))
 
 
 class AngebotSuche(django_filters.FilterSet):
@@ -26,12 +41,12 @@ class AngebotSuche(django_filters.FilterSet):
         label=_("Quarter"), queryset=Quartier.objects.only("name", "slug"), to_field_name="slug", empty_label=_("All")
     )
     wochentag = django_filters.ChoiceFilter(
-        label=_("Weekday"), choices=Schedule.Weekday.choices, method="filter_weekday", empty_label=_("All")
+        label=_("Weekday"), choices=Schedule.Weekday.choices, method="keep", empty_label=_("All")
     )
     tageszeit = django_filters.ChoiceFilter(
         label=_("Time of day"),
         choices=[(key, label) for key, (label, _condition) in TIMES_OF_DAY.items()],
-        method="filter_time_of_day",
+        method="keep",
         empty_label=_("All"),
     )
     zielgruppe = django_filters.ModelChoiceFilter(
@@ -67,13 +82,22 @@ class AngebotSuche(django_filters.FilterSet):
             css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-select"
             field.widget.attrs["class"] = css
 
-    def filter_weekday(self, queryset, name, value):
-        # Weekly and monthly times by their weekday, single dates by the weekday they fall on (ISO: Monday = 1).
-        weekday = int(value)
-        return queryset.filter(Q(schedules__weekday=weekday) | Q(schedules__date__iso_week_day=weekday + 1)).distinct()
+    def keep(self, queryset, name, value):
+        return queryset  # weekday and time of day are applied together, in filter_queryset
 
-    def filter_time_of_day(self, queryset, name, value):
-        return queryset.filter(TIMES_OF_DAY[value][1]).distinct()
+    def filter_queryset(self, queryset):
+        """Weekday and time of day must hold for one and the same current time of the offer: an offer on Monday
+        morning and Wednesday evening is no Monday evening offer, and a series that ended is no offer at all."""
+        queryset = super().filter_queryset(queryset)
+        weekday, time_of_day = self.form.cleaned_data.get("wochentag"), self.form.cleaned_data.get("tageszeit")
+        if not weekday and not time_of_day:
+            return queryset
+        times = current_times(timezone.localdate())
+        if weekday:
+            times = times.filter(on_weekday(int(weekday)))
+        if time_of_day:
+            times = times.filter(TIMES_OF_DAY[time_of_day][1])
+        return queryset.filter(Exists(times.filter(angebot=OuterRef("pk"))))
 
     def filter_flag(self, queryset, name, value):
         # An unticked box means "whatever", not "only those without".

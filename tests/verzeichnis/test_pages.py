@@ -1,11 +1,12 @@
 """The public pages: what they show, in which language, at what cost in queries, and that they stay current."""
 
+import datetime
 import json
 import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from hameln_quartiere import services
 from hameln_quartiere.models import Role
@@ -178,6 +179,11 @@ def test_a_missing_translation_shows_the_german_text_marked(client, nest):
 # --- Search ------------------------------------------------------------------------------------------------
 
 
+def next_wednesday():
+    today = timezone.localdate()
+    return today + datetime.timedelta(days=(2 - today.weekday()) % 7 or 7)
+
+
 @pytest.fixture
 def offers(kuckuck, nest):
     nordstadt = f.QuartierFactory(name="Nordstadt", slug="nordstadt")
@@ -195,7 +201,7 @@ def offers(kuckuck, nest):
     evening.zielgruppen.add(familien)
     single = f.AngebotFactory(treffpunkt=nest, title="Sommerfest", approved=True)
     f.ScheduleFactory(
-        angebot=single, kind="single", weekday=None, date="2026-06-03", start_time="14:00", end_time="18:00"
+        angebot=single, kind="single", weekday=None, date=next_wednesday(), start_time="14:00", end_time="18:00"
     )
     f.AngebotFactory(treffpunkt=nest, title="Noch nicht freigegeben")
     return {"morning": morning, "evening": evening, "single": single}
@@ -211,7 +217,7 @@ def found(client, **params):
         ({}, {"Frühstück am Montag", "Beratung am Abend", "Sommerfest"}),
         ({"quartier": "nordstadt"}, {"Beratung am Abend"}),
         ({"wochentag": "0"}, {"Frühstück am Montag"}),
-        ({"wochentag": "2"}, {"Beratung am Abend", "Sommerfest"}),  # 3 June 2026 is a Wednesday
+        ({"wochentag": "2"}, {"Beratung am Abend", "Sommerfest"}),  # the summer party is next Wednesday
         ({"tageszeit": "vormittag"}, {"Frühstück am Montag"}),
         ({"tageszeit": "nachmittag"}, {"Sommerfest"}),
         ({"tageszeit": "abend"}, {"Beratung am Abend"}),
@@ -223,6 +229,18 @@ def found(client, **params):
 )
 def test_the_offer_search_filters_by_what_residents_ask(client, offers, params, expected):
     assert found(client, **params) == expected
+
+
+def test_weekday_and_time_of_day_hold_for_one_current_time(client, nest):
+    both = f.AngebotFactory(treffpunkt=nest, title="Montagmorgen und Mittwochabend", approved=True)
+    f.ScheduleFactory(angebot=both, weekday=0, start_time="09:00", end_time="11:00")
+    f.ScheduleFactory(angebot=both, weekday=2, start_time="18:00", end_time="20:00")
+    ended = f.AngebotFactory(treffpunkt=nest, title="Freitags bis 2019", approved=True)
+    f.ScheduleFactory(angebot=ended, weekday=4, valid_until=datetime.date(2019, 12, 31))
+
+    assert found(client, wochentag="0", tageszeit="abend") == set()
+    assert found(client, wochentag="2", tageszeit="abend") == {"Montagmorgen und Mittwochabend"}
+    assert found(client, wochentag="4") == set()
 
 
 def test_search_by_target_group_and_category(client, offers):
