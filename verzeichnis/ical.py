@@ -118,8 +118,9 @@ def event(request, angebot, schedule, cancelled, language):
     return vevent
 
 
-def calendar_response(request, name, offers, filename):
-    """The feed of ``offers`` (public ones, with schedules and cancellations prefetched) as a response."""
+def calendar_response(request, name, offers, filename, *, at=None):
+    """The feed of ``offers`` (public ones, with schedules and cancellations prefetched) as a response; with
+    ``at``, a meeting point's feed (visiting offers only with their times held there)."""
     language = get_language()
     calendar = Calendar()
     calendar.add("prodid", f"-//Stadt Hameln//Hameln Quartiere//{language.upper()}")
@@ -133,7 +134,7 @@ def calendar_response(request, name, offers, filename):
     starts = []
     for angebot in offers:
         cancelled = {cancellation.date for cancellation in angebot.cancellations.all()}
-        for schedule in angebot.schedules.all():
+        for schedule in public.held_at(angebot, angebot.schedules.all(), at):
             if vevent := event(request, angebot, schedule, cancelled, language):
                 calendar.add_component(vevent)
                 starts.append(vevent.decoded("dtstart").date())
@@ -148,9 +149,9 @@ def calendar_response(request, name, offers, filename):
 @cached_public
 def treffpunkt_calendar(request, slug):
     treffpunkt = get_object_or_404(public.treffpunkte(), slug=slug)
-    offers = public.angebote_for_listing().filter(treffpunkt=treffpunkt).defer(*BOUNDARIES)
+    offers = public.offers_at(treffpunkt).defer(*BOUNDARIES)
     name = _("Offers at %(name)s") % {"name": treffpunkt.name}
-    return calendar_response(request, name, offers, f"{treffpunkt.slug}.ics")
+    return calendar_response(request, name, offers, f"{treffpunkt.slug}.ics", at=treffpunkt)
 
 
 @cached_public

@@ -106,6 +106,10 @@ class ProgrammeView(TemplateView):
     def get_offers(self):
         raise NotImplementedError
 
+    def place(self):
+        """The meeting point whose programme this is, if it is one's."""
+        return None
+
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         context = self.get_context_data(**kwargs)
@@ -123,7 +127,7 @@ class ProgrammeView(TemplateView):
         absolute_page_url = self.request.build_absolute_uri(page_url)
         return super().get_context_data(
             object=self.object,
-            programme=public.week_programme(self.get_offers(), monday),
+            programme=public.week_programme(self.get_offers(), monday, at=self.place()),
             monday=monday,
             sunday=monday + datetime.timedelta(days=6),
             week=week,
@@ -154,7 +158,10 @@ class TreffpunktProgrammeView(ProgrammeView):
         )
 
     def get_offers(self):
-        return public.angebote_for_listing().filter(treffpunkt=self.object).defer(*BOUNDARIES)
+        return public.offers_at(self.object).defer(*BOUNDARIES)
+
+    def place(self):
+        return self.object
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(treffpunkt=self.object, **kwargs)

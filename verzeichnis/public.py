@@ -56,14 +56,18 @@ def angebote_for_listing():
     )
 
 
-def treffpunkte_with_offers():
-    """Public meeting points, each with its public offers (``public_offers``) ready for a weekly programme."""
-    return (
-        treffpunkte()
-        .select_related("quartier", "traeger")
-        .prefetch_related(Prefetch("angebote", queryset=angebote_for_listing(), to_attr="public_offers"))
-        .order_by("name", "pk")
-    )
+def offers_at(treffpunkt):
+    """The public offers that take place at ``treffpunkt``: those based there, and those of which a time is held
+    there (the wandering residents' meeting on its day at the parish hall)."""
+    return angebote_for_listing().filter(Q(treffpunkt=treffpunkt) | Q(schedules__treffpunkt=treffpunkt)).distinct()
+
+
+def held_at(angebot, schedules, treffpunkt):
+    """Those of ``schedules`` (times of ``angebot``) held at ``treffpunkt``: all of an offer based there (a time
+    elsewhere is named with its place), else the times that name it."""
+    if treffpunkt is None or angebot.treffpunkt_id == treffpunkt.pk:
+        return list(schedules)
+    return [schedule for schedule in schedules if schedule.treffpunkt_id == treffpunkt.pk]
 
 
 def quartier_listing(quartier):
@@ -88,8 +92,9 @@ class ProgrammeDay:
     occurrences: list
 
 
-def week_programme(offers, monday):
-    """The seven days from ``monday`` with the occurrences of ``offers`` on each, earliest first.
+def week_programme(offers, monday, *, at=None):
+    """The seven days from ``monday`` with the occurrences of ``offers`` on each, earliest first; with ``at``, a
+    meeting point's programme: visiting offers only with their times held there (``held_at``).
 
     ``offers`` should come with schedules and cancellations prefetched (``angebote_for_listing``).
     """
@@ -97,7 +102,9 @@ def week_programme(offers, monday):
     days = {monday + datetime.timedelta(days=offset): [] for offset in range(7)}
     for offer in offers:
         for occurrence in offer.occurrences(monday, sunday, include_cancelled=True):
-            days[occurrence.date].append(occurrence)
+            occurrence.schedules = held_at(offer, occurrence.schedules, at)
+            if occurrence.schedules:
+                days[occurrence.date].append(occurrence)
     return [
         ProgrammeDay(day, sorted(occurrences, key=lambda o: (o.schedules[0].start_time, o.angebot.title)))
         for day, occurrences in days.items()

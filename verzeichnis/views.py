@@ -101,14 +101,16 @@ class TreffpunktView(DetailView):
     context_object_name = "treffpunkt"
 
     def get_queryset(self):
-        return public.treffpunkte_with_offers()
+        return public.treffpunkte().select_related("quartier", "traeger")
 
     def get_context_data(self, **kwargs):
         treffpunkt = self.object
         today = timezone.localdate()
+        offers = list(public.offers_at(treffpunkt))
+        treffpunkt.public_offers = [offer for offer in offers if offer.treffpunkt_id == treffpunkt.pk]
         return super().get_context_data(
             contacts=list(public.kontaktpersonen().filter(traeger=treffpunkt.traeger_id)),
-            programme=public.week_programme(treffpunkt.public_offers, public.monday_of(today)),
+            programme=public.week_programme(offers, public.monday_of(today), at=treffpunkt),
             map_points=map_points([treffpunkt], url=public_url),
             map_tile_url=settings.MAP_TILE_URL,
             map_tile_attribution=settings.MAP_TILE_ATTRIBUTION,

@@ -305,3 +305,28 @@ def test_a_page_rendered_while_a_change_is_being_committed_is_not_kept(
         Angebot.objects.filter(pk=sprachcafe.pk).update(title="Sprachcafé ALT")
     assert "Sprachcafé NEU" in stale
     assert "Sprachcafé ALT" in get(client, "angebot", sprachcafe.pk).text
+
+
+def test_a_meeting_point_shows_the_times_other_offers_hold_there(client, kuckuck, nest, today):
+    wandering = f.AngebotFactory(
+        quartier=kuckuck, treffpunkt=None, is_mobile=True, title="Wandernder Bewohnertreff", approved=True
+    )
+    f.ScheduleFactory(angebot=wandering, kind="single", weekday=None, date=today, treffpunkt=nest)
+    f.ScheduleFactory(
+        angebot=wandering,
+        kind="single",
+        weekday=None,
+        date=today,
+        place="Spielplatz",
+        start_time="17:00",
+        end_time="18:00",
+    )
+
+    page = get(client, "treffpunkt", "kuckucksnest").text
+    programme = get(client, "programm-treffpunkt", "kuckucksnest").text
+    feed = get(client, "kalender-treffpunkt", "kuckucksnest").content.decode()
+
+    for text in (page, programme):
+        assert "Wandernder Bewohnertreff" in text
+        assert "Spielplatz" not in text  # its time elsewhere belongs to the other place's programme
+    assert feed.count("BEGIN:VEVENT") == 1 and "Wandernder Bewohnertreff" in feed
