@@ -158,6 +158,12 @@ def change_transfer(transfer, *, actor, version, note="", **values):
         return None
 
     status = values.get("status", current.status)
+    if status not in (*ADOPTED_STATES, Status.DROPPED):
+        # Taken up again as an idea: what it was adopted as no longer stands (a dropped one keeps it as history).
+        for name in ("angebot", "massnahme"):
+            if getattr(current, name) is not None:
+                values = {**values, name: None}
+                changed[name] = (getattr(current, name), None)
     errors = {}
     if "status" in changed and status not in next_statuses(current.status):
         errors["status"] = _("From “%(old)s” a transfer goes on to: %(allowed)s.") % {

@@ -488,3 +488,15 @@ def test_the_matrix_needs_the_same_queries_for_few_and_many_practices(people, ku
 
     assert len(response.context["rows"]) == 60
     assert len(many) == len(few) == PINNED_MATRIX, "\n".join(q["sql"] for q in many.captured_queries)
+
+
+def test_taken_up_again_as_an_idea_a_transfer_no_longer_names_what_it_was_adopted_as(people, transfer, sued_angebot):
+    change_transfer(transfer, actor=people["gwa_sued"], version=1, status=Status.ADOPTED, angebot=sued_angebot)
+    change_transfer(transfer, actor=people["gwa_sued"], version=2, status=Status.DROPPED, note="Kein Raum.")
+    assert Transfer.objects.get(pk=transfer.pk).angebot == sued_angebot  # dropped: kept as history
+
+    change_transfer(transfer, actor=people["gwa_sued"], version=3, status=Status.IDEA, note="Neuer Anlauf")
+
+    transfer = Transfer.objects.get(pk=transfer.pk)
+    assert transfer.angebot is None
+    assert set(log_rows(transfer).latest("created_at", "pk").data["changes"]) == {"status", "angebot"}
