@@ -127,38 +127,44 @@ def overdue_tasks(today):
 
 
 @transaction.atomic
-def remind_overdue(aufgabe_id, *, today=None):
-    """Remind the assignee of an overdue task, at most once a day. Returns whether a reminder was sent.
+def remind_assignee(assignee_id, *, today=None):
+    """Remind a person of their overdue tasks in one notice, at most once a day per task; returns how many tasks
+    the notice names (0: none was left to remind of).
 
-    The task is claimed for today in one ``UPDATE … WHERE last_reminded_on IS NULL OR < today``: of two runs on
-    the same day, even at the same time, only one changes the row, and only that one sends the notice.
+    Each task is claimed for today in one ``UPDATE … WHERE last_reminded_on IS NULL OR < today``: of two runs on
+    the same day, even at the same time, only one changes a row, and only that one names the task.
     """
     today = today or timezone.localdate()
-    if not overdue_tasks(today).filter(pk=aufgabe_id).update(last_reminded_on=today):
-        return False
-    aufgabe = Aufgabe.objects.select_related("assignee", "tagesordnungspunkt__sitzung").get(pk=aufgabe_id)
-    days = (today - aufgabe.due).days
-    text = _("Due on %(date)s, %(days)d days ago. Please mark it done once it is.") % {
-        "date": date_format(aufgabe.due, "SHORT_DATE_FORMAT"),
-        "days": days,
-    }
-    notify(
-        [aufgabe.assignee],
-        kind=Notification.Kind.TASK_OVERDUE,
-        entry=aufgabe,
-        actor=None,
-        text=text,
-        url=task_url(aufgabe),
+    due = overdue_tasks(today).filter(assignee_id=assignee_id).order_by("due", "pk").values_list("pk", flat=True)
+    claimed = [pk for pk in list(due) if overdue_tasks(today).filter(pk=pk).update(last_reminded_on=today)]
+    if not claimed:
+        return 0
+    tasks = list(
+        Aufgabe.objects.filter(pk__in=claimed)
+        .select_related("assignee", "tagesordnungspunkt__sitzung")
+        .order_by("due", "pk")
     )
-    log(aufgabe, "reminded", actor=None, data={"due": aufgabe.due.isoformat(), "on": today.isoformat()})
-    return True
+    first = tasks[0]
+    url = task_url(first) if len(tasks) == 1 else reverse("zusammenarbeit:aufgabe-list") + "?state=overdue"
+    notify(
+        [first.assignee],
+        kind=Notification.Kind.TASK_OVERDUE,
+        entry=first,
+        actor=None,
+        text=open_tasks_text(tasks),
+        url=url,
+    )
+    for aufgabe in tasks:
+        log(aufgabe, "reminded", actor=None, data={"due": aufgabe.due.isoformat(), "on": today.isoformat()})
+    return len(tasks)
 
 
 def send_task_reminders(*, today=None):
-    """Remind every assignee of each overdue open task, once a day per task; returns how many were sent."""
+    """Remind everyone with overdue open tasks, one notice a day per person; returns how many tasks were named."""
     today = today or timezone.localdate()
-    # Each task is claimed and reminded in its own transaction: one failing mail does not hold back the rest.
-    return sum(remind_overdue(pk, today=today) for pk in list(overdue_tasks(today).values_list("pk", flat=True)))
+    # Each person in their own transaction: one failing mail does not hold back the others.
+    people = overdue_tasks(today).order_by().values_list("assignee_id", flat=True).distinct()
+    return sum(remind_assignee(assignee_id, today=today) for assignee_id in list(people))
 
 
 # --- The next meeting ----------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from hameln_quartiere.models import LogEntry, Notification, Role
 from tests import factories as f
 from tests.zusammenarbeit.conftest import client_for
 from zusammenarbeit.models import Aufgabe, Tagesordnungspunkt
-from zusammenarbeit.services import remind_overdue, visible_tasks
+from zusammenarbeit.services import remind_assignee, visible_tasks
 
 TODAY = timezone.localdate
 
@@ -331,13 +331,26 @@ def test_an_overdue_task_is_reminded_again_the_next_day(people, tasks, django_ca
     assert [mail.to for mail in mailoutbox] == [[people["gwa"].email]]
 
 
-def test_a_task_claimed_for_today_is_not_reminded_by_a_second_run(tasks, django_capture_on_commit_callbacks):
+def test_a_task_claimed_for_today_is_not_reminded_by_a_second_run(people, tasks, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        assert remind_overdue(tasks["overdue"].pk) is True
+        assert remind_assignee(people["gwa"].pk) == 1
         # A second run that read the task as due before the first claimed it finds nothing left to claim.
-        assert remind_overdue(tasks["overdue"].pk) is False
-        assert remind_overdue(tasks["later"].pk) is False
+        assert remind_assignee(people["gwa"].pk) == 0
     assert Notification.objects.filter(kind=Notification.Kind.TASK_OVERDUE).count() == 1
+
+
+def test_a_person_with_several_overdue_tasks_gets_one_notice_naming_them_all(
+    people, tasks, punkt, django_capture_on_commit_callbacks, mailoutbox
+):
+    f.AufgabeFactory(tagesordnungspunkt=punkt, assignee=people["gwa"], title="Noch eine", due=days(-1))
+
+    remind(django_capture_on_commit_callbacks)
+    remind(django_capture_on_commit_callbacks)
+
+    mails = [mail for mail in mailoutbox if mail.to == [people["gwa"].email]]
+    assert len(mails) == 1
+    assert "Überfällig" in mails[0].body and "Noch eine" in mails[0].body
+    assert "Heute" not in mails[0].body and "Später" not in mails[0].body
 
 
 def test_the_reminder_mail_comes_from_the_system_and_links_to_the_task(
