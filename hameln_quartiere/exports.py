@@ -71,21 +71,21 @@ def _xlsx(header, table, title):
     # Sheet names are at most 31 characters and must not contain []:*?/\.
     sheet = workbook.create_sheet(title=ILLEGAL_SHEET_CHARACTERS.sub("", title)[:31] or "export")
     bold = Font(bold=True)
-    sheet.append([_bold_cell(sheet, label, bold) for label in header])
+    sheet.append([bold_cell(sheet, label, bold) for label in header])
     for row in table:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        sheet.append([xlsx_cell(sheet, value) for value in row])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _bold_cell(sheet, value, font):
+def bold_cell(sheet, value, font):
     cell = WriteOnlyCell(sheet, value=value)
     cell.font = font
     return cell
 
 
-def _xlsx_cell(sheet, value):
+def xlsx_cell(sheet, value):
     if isinstance(value, datetime.datetime):
         # Spreadsheets know no time zones: local time, as the person saw it on the page.
         return timezone.localtime(value).replace(tzinfo=None)

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, Exists, F, OuterRef, Q, prefetch_related_objects
+from django.db.models import Count, F, prefetch_related_objects
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from quartiere.charts import indicator_charts
 from quartiere.forms import YearForm
 from quartiere.models import Jahresziel, Quartier
 from quartiere.services import carry_over, is_unfinished, may_carry_over
-from treffpunkte.models import Angebot, Schedule, Treffpunkt
+from treffpunkte.models import Angebot, Treffpunkt, running_in
 
 
 def current_concept(concepts, year):
@@ -208,16 +208,6 @@ class CountRow(NamedTuple):
     label: str
     values: list
     total: int
-
-
-def running_in(first, last):
-    """Offers with a time in ``first``–``last``: a single date in it, or a regular time valid for part of it."""
-    regular = (
-        Q(date__isnull=True)
-        & (Q(valid_from__isnull=True) | Q(valid_from__lte=last))
-        & (Q(valid_until__isnull=True) | Q(valid_until__gte=first))
-    )
-    return Exists(Schedule.objects.filter(Q(date__range=(first, last)) | regular, angebot=OuterRef("pk")))
 
 
 class JahresvergleichView(PortalMixin, TemplateView):

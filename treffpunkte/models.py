@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext, ngettext
@@ -538,6 +538,16 @@ def nth_weekday(year, month, weekday, week_of_month):
 def schedule_dates(schedules, first, last):
     """Every date from ``first`` to ``last`` on which any of ``schedules`` falls, in order, before cancellations."""
     return sorted({day for schedule in schedules for day in schedule.dates(first, last)})
+
+
+def running_in(first, last):
+    """Offers with a time in ``first``–``last``: a single date in it, or a regular time valid for part of it."""
+    regular = (
+        Q(date__isnull=True)
+        & (Q(valid_from__isnull=True) | Q(valid_from__lte=last))
+        & (Q(valid_until__isnull=True) | Q(valid_until__gte=first))
+    )
+    return Exists(Schedule.objects.filter(Q(date__range=(first, last)) | regular, angebot=OuterRef("pk")))
 
 
 class Cancellation(models.Model):

@@ -6,16 +6,8 @@ goes out to the network.
 """
 
 import datetime
-import mimetypes
-import posixpath
-from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
 
 import segno
-from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -25,9 +17,8 @@ from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from hameln_quartiere.pdf import render_pdf
 from quartiere.models import Quartier
 from treffpunkte.views import FIRST_YEAR, LAST_YEAR, iso_week, shown_week, week_start
 from verzeichnis import public
@@ -42,52 +33,6 @@ def qr_code_svg(url):
     code = segno.make(url, error="m", micro=False)
     svg = code.svg_inline(scale=4, border=2, omitsize=True, svgclass="qr-code", title=url)
     return mark_safe(svg)  # noqa: S308 - segno escapes the title, the only text in it
-
-
-def static_file(name):
-    """The file on disk of the static file ``name`` (as after STATIC_URL), or ``None``.
-
-    The finders know the sources; the static files storage (STATIC_ROOT) holds what ``collectstatic`` wrote,
-    including the hashed names that the manifest storage puts into the page in production.
-    """
-    name = posixpath.normpath(name)
-    if name.startswith(("/", "..")):
-        return None
-    found = finders.find(name)
-    if found and Path(found).is_file():
-        return Path(found)
-    try:
-        collected = Path(staticfiles_storage.path(name))
-    except (SuspiciousFileOperation, NotImplementedError):
-        return None
-    return collected if collected.is_file() else None
-
-
-class StaticFilesFetcher(URLFetcher):
-    """Serves WeasyPrint the static files under ``base_url``'s STATIC_URL from disk and refuses every other
-    address. Data URIs (inline images in the stylesheets) are no request and are read as usual."""
-
-    def __init__(self, base_url, **kwargs):
-        super().__init__(**kwargs)
-        self.static = urlsplit(urljoin(base_url, settings.STATIC_URL))
-
-    def fetch(self, url, headers=None):
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        parts = urlsplit(url)
-        # Same scheme and host, and a path under STATIC_URL.
-        if parts[:2] != self.static[:2] or not parts.path.startswith(self.static.path):
-            raise ValueError(f"Only static files are read when rendering a PDF, not {url}")
-        found = static_file(unquote(parts.path.removeprefix(self.static.path)))
-        if found is None:
-            raise ValueError(f"No such static file: {url}")
-        content_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=found.read_bytes(), headers={"Content-Type": content_type})
-
-
-def render_pdf(html, request):
-    base_url = request.build_absolute_uri("/")
-    return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesFetcher(base_url)).write_pdf()
 
 
 class ProgrammeView(TemplateView):
