@@ -352,6 +352,7 @@ VERB_LABELS = {
     "discarded": _("proposed change discarded"),
     "progress": _("progress update recorded"),
     "deleted": _("deleted"),
+    "finalised": _("finalised"),
 }
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "handlungskonzepte",
     "verzeichnis",
     "zusammenarbeit",
+    "berichte",
 ]
 
 MIDDLEWARE = [

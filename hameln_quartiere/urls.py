@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("treffpunkte.urls")),
     path("", include("handlungskonzepte.urls")),
     path("", include("zusammenarbeit.urls")),
+    path("", include("berichte.urls")),
     path("admin/", admin.site.urls),
     *i18n_patterns(path("", include("verzeichnis.urls"))),
 ]

@@ -10,6 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from berichte.models import Jahresbericht
+from berichte.services import finalise
 from hameln_quartiere.models import Comment, Foerderquelle, LogEntry, Notification, ReviewState, Stelle, User
 from hameln_quartiere.services import log
 from handlungskonzepte import models as hk
@@ -59,6 +61,7 @@ FACTORIES = {
     za.Praxisbeispiel: f.PraxisbeispielFactory,
     za.Transfer: f.TransferFactory,
     za.KalenderZugang: lambda: za.KalenderZugang.objects.create(user=f.UserFactory()),
+    Jahresbericht: lambda: finalise(2019, None, by=f.UserFactory(role="qm")),
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)

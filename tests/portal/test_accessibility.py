@@ -66,12 +66,14 @@ def entries(people, kuckuck):
 
 
 def kwargs_for(pattern, kuckuck, entries):
-    """Arguments for a page's URL: the quarter's slug, or the pk of an entry of the page's model."""
+    """Arguments for a page's URL: the quarter's slug, a year, or the pk of an entry of the page's model."""
     converters = pattern.pattern.converters
     kwargs = {}
     for name in converters:
         if name == "slug":
             kwargs[name] = kuckuck.slug
+        elif name == "year":
+            kwargs[name] = 2019
         elif name == "pk":
             model = view_model(pattern)
             if model is None:
@@ -115,6 +117,9 @@ def client_for(user=None):
 # The pages that must be among those checked, whatever else the apps add.
 CORE_PAGES = {
     "verzeichnis:start",
+    "berichte:index",
+    "berichte:bericht",
+    "berichte:vorjahr",
     "login",
     "verzeichnis:quartier",
     "portal",
