@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hameln_quartiere.forms import EntryForm
 from hameln_quartiere.models import Comment, Foerderquelle, LogEntry, Notification, ReviewState, Stelle, User
+from hameln_quartiere.privacy import PrivacyAdminMixin
 from hameln_quartiere.services import ReviewError, changes, delete_entry, log, save_entry, submit_for_review
 
 admin.site.site_header = _("Hameln Quartiere administration")
@@ -209,7 +210,7 @@ class EntryInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
+class UserAdmin(PrivacyAdminMixin, AuditedAdminMixin, DjangoUserAdmin):
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (_("Role and quarters"), {"fields": ("role", "ressort", "quartiere")}),

@@ -175,9 +175,13 @@ def save_entry(form, *, actor):
         return current
     new_version = current.version + 1
     if current.approved_at is None:
-        # No approved version yet: the row itself is the draft.
+        # No approved version yet: the row itself is the draft. Only what the form edits is written: a field
+        # outside it may have changed since the form's instance was read without a new version (a measure's
+        # progress, recorded directly), and writing the whole row would silently undo that.
+        form.save(commit=False)
         entry.version = new_version
-        form.save()
+        entry.save(update_fields=[*_form_columns(form), "version", "updated_at"])
+        form.save_m2m()
     else:
         proposal = {**(current.pending or {}), **proposal_from_form(form)}
         state = ReviewState.DRAFT if current.review_state == ReviewState.APPROVED else current.review_state
@@ -200,6 +204,11 @@ def save_entry(form, *, actor):
         data={"changes": changes(form), "version": new_version, "proposed": current.approved_at is not None},
     )
     return entry
+
+
+def _form_columns(form):
+    """The names of the model's own columns that ``form`` edits."""
+    return [field.name for field in form.instance._meta.concrete_fields if field.name in form.fields]
 
 
 def _matches_approved(entry, proposal):

@@ -9,11 +9,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from hameln_quartiere import search, stellen, views
+from hameln_quartiere import health, search, stellen, views
 from verzeichnis import hsds
 from verzeichnis.views import LanguageSwitchView
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("sprache/<str:language>/", LanguageSwitchView.as_view(), name="sprache"),
     path("api/hsds/", include((hsds.urlpatterns, "hsds"))),
     path(

@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from hameln_quartiere.admin import REVIEW_FIELDSET, BaseAdmin, EntryInline, ReviewedModelAdmin
+from hameln_quartiere.privacy import PrivacyAdminMixin
 from treffpunkte.models import (
     Angebot,
     Cancellation,
@@ -68,7 +69,7 @@ class TraegerAdmin(BaseAdmin):
 
 
 @admin.register(Kontaktperson)
-class KontaktpersonAdmin(BaseAdmin):
+class KontaktpersonAdmin(PrivacyAdminMixin, BaseAdmin):
     list_display = ("name", "traeger", "function", "email", "phone", "is_public")
     list_filter = ("is_public", "traeger__kind")
     search_fields = ("name", "function", "email", "traeger__name")
