@@ -46,7 +46,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every response and log line carries the request id (hameln_quartiere/request_id.py).
+    "hameln_quartiere.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "hameln_quartiere.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -54,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hameln_quartiere.security.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -107,12 +111,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "hameln_quartiere.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every login attempt while the account or address is locked (hameln_quartiere/throttle.py).
+    "hameln_quartiere.throttle.LoginThrottleBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    # ASVS 2.1.1: at least 12 characters; no composition rules, but no common or all-digit passwords.
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -215,12 +222,48 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+CSRF_COOKIE_HTTPONLY = True  # no script reads the token from the cookie: forms carry it
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "hameln_quartiere.errors.csrf_failure"
+# A login ends after this long without a request, and this long after it began however active (ASVS 3.3.2,
+# hameln_quartiere/security.py). The session cookie and the stored session expire with the idle timeout.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_MAX_AGE = env_int("SESSION_MAX_HOURS", 12) * 60 * 60
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+# Login throttling (hameln_quartiere/throttle.py): this many failed logins lock an account, this many an
+# address, each for LOGIN_LOCKOUT_MINUTES. Behind reverse proxies, TRUSTED_PROXY_COUNT says how many, so the
+# client's address is read from X-Forwarded-For (else every login would come from the proxy's address).
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Content Security Policy (hameln_quartiere/security.py adds the map tile server to img-src): scripts and styles
+# only from this server, no inline scripts; Bootstrap's icons are data: images.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Browser features no page uses are switched off.
+PERMISSIONS_POLICY = dict.fromkeys(
+    ("accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb"), "()"
+)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line names the request it belongs to (hameln_quartiere/request_id.py), "-" outside a request.
+    "filters": {"request_id": {"()": "hameln_quartiere.request_id.RequestIdFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint and fontTools report every step of a PDF, and every CSS rule they skip; only errors matter.
     "loggers": {name: {"level": "ERROR"} for name in ("weasyprint", "fontTools")},

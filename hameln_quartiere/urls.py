@@ -9,7 +9,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from hameln_quartiere import health, search, stellen, views
+from hameln_quartiere import accounts, health, search, stellen, views
+from hameln_quartiere.throttle import AdminLoginForm, LoginForm
 from verzeichnis import hsds
 from verzeichnis.views import LanguageSwitchView
 
@@ -19,11 +20,14 @@ urlpatterns = [
     path("api/hsds/", include((hsds.urlpatterns, "hsds"))),
     path(
         "anmelden/",
-        auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("portal/", views.PortalStartView.as_view(), name="portal"),
+    path("portal/passwort/", accounts.PasswordChangeView.as_view(), name="password-change"),
     path("portal/pruefen/", views.ReviewQueueView.as_view(), name="review-queue"),
     path("portal/eingereicht/", views.MySubmissionsView.as_view(), name="my-submissions"),
     path("portal/posteingang/", views.InboxView.as_view(), name="inbox"),
@@ -39,3 +43,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     *i18n_patterns(path("", include("verzeichnis.urls"))),
 ]
+
+# The error pages: plain, in the reader's language, with the request id (hameln_quartiere/errors.py).
+handler400 = "hameln_quartiere.errors.bad_request"
+handler403 = "hameln_quartiere.errors.permission_denied"
+handler404 = "hameln_quartiere.errors.page_not_found"
+handler500 = "hameln_quartiere.errors.server_error"
+# The admin's login counts and refuses like the portal's (hameln_quartiere/throttle.py).
+admin.site.login_form = AdminLoginForm

@@ -17,6 +17,13 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture
+def browser_context_args(browser_context_args):
+    # axe-core is injected as an inline script, which the pages' Content Security Policy refuses; the policy
+    # itself is checked in test_content_security_policy.py.
+    return {**browser_context_args, "bypass_csp": True}
+
+
+@pytest.fixture
 def public_content(kuckuck):
     nest = f.TreffpunktFactory(
         quartier=kuckuck,
