@@ -10,6 +10,37 @@ from hameln_quartiere.models import Comment, ReviewedModel
 from hameln_quartiere.services import changes_since, proposed_values, with_labels
 from quartiere.models import Quartier
 
+# The versions a form can have been loaded with: those a version column can hold on every database. Anything
+# else (a forged or garbled hidden field) is no version of any entry, and must not reach a query of the audit
+# log as a number the database cannot take (SQLite raises OverflowError, PostgreSQL a DataError).
+MIN_VERSION, MAX_VERSION = 0, 2_147_483_647
+
+
+def version_field(**kwargs):
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=MIN_VERSION, max_value=MAX_VERSION, **kwargs)
+
+
+# The ids a database integer can hold (SQLite's and PostgreSQL's bigint).
+MIN_ID, MAX_ID = -(2**63), 2**63 - 1
+
+
+class EntriesField(forms.ModelMultipleChoiceField):
+    """Several linked entries, chosen by id. An id no database integer can hold is no choice, and is refused as
+    one before it reaches the query that looks the ids up, where SQLite cannot even compare with it (Django
+    guards single-id lookups against this, not ``__in``)."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else ():
+            try:
+                number = int(pk)
+            except (TypeError, ValueError):
+                continue  # not a number at all: Django's own check refuses it
+            if not MIN_ID <= number <= MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)
+
 
 class EntryForm(forms.ModelForm):
     """The base of every content entry's form, in the portal and in the admin.
@@ -19,7 +50,7 @@ class EntryForm(forms.ModelForm):
     the person's input stays in the form, next to what the other person changed.
     """
 
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = version_field(required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,7 +172,7 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("You decide instead of the other department; the reason is shown on the entry."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = version_field()
 
     def __init__(self, *args, is_override=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -164,7 +195,7 @@ class ReviewForm(forms.Form):
 class VersionForm(forms.Form):
     """The version a person saw on a confirmation page, so a stale or repeated click changes nothing."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = version_field()
 
 
 class QueueFilterForm(forms.Form):

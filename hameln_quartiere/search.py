@@ -10,6 +10,7 @@ Each kind of entry costs one query, however many entries there are; scoping is `
 every portal page, so nothing outside the person's quarters appears.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -31,6 +32,8 @@ from zusammenarbeit.praxis import PraxisbeispielFilter
 RESULTS_PER_TYPE = 10
 # Longer input is cut: nobody types more, and the database should not parse pages of text.
 MAX_QUERY_LENGTH = 200
+# Control characters (NUL among them, which PostgreSQL refuses in any text) separate words like a space does.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,7 @@ class SearchView(PortalMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        text = " ".join(self.request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+        text = " ".join(CONTROL_CHARACTERS.sub(" ", self.request.GET.get("q", "")).split())[:MAX_QUERY_LENGTH]
         groups = search(text, self.request.user) if text else []
         context.update(
             q=text,

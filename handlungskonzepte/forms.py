@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hameln_quartiere.forms import EntryForm, PartForm
+from hameln_quartiere.forms import EntriesField, EntryForm, PartForm
 from handlungskonzepte.models import Befund, Handlungskonzept, Indikator, Massnahme, Sachstand, Ziel
 
 
@@ -28,6 +28,7 @@ class ZielForm(EntryForm):
         model = Ziel
         fields = ["handlungsfeld", "title", "description", "befunde"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"befunde": EntriesField}
 
 
 class MassnahmeForm(EntryForm):
@@ -54,6 +55,7 @@ class MassnahmeForm(EntryForm):
             "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+        field_classes = {"ziele": EntriesField, "partners": EntriesField, "angebote": EntriesField}
 
 
 class IndikatorForm(PartForm):
@@ -63,7 +65,10 @@ class IndikatorForm(PartForm):
 
 
 # A goal's indicators are edited on the goal's form and recorded directly, without review (see README).
-IndikatorFormSet = forms.inlineformset_factory(Ziel, Indikator, form=IndikatorForm, extra=1, can_delete=True)
+# At most 100 indicators a goal: a forged row count beyond is refused before thousands of rows are built.
+IndikatorFormSet = forms.inlineformset_factory(
+    Ziel, Indikator, form=IndikatorForm, extra=1, can_delete=True, max_num=100, absolute_max=100
+)
 
 
 class SachstandForm(forms.ModelForm):

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from hameln_quartiere.forms import EntryForm, PartForm
+from hameln_quartiere.forms import EntriesField, EntryForm, PartForm
 from treffpunkte.models import Angebot, Schedule, Treffpunkt
 from treffpunkte.services import MAX_PARTICIPANTS
 
@@ -73,6 +73,7 @@ class AngebotForm(EntryForm):
             "zielgruppen": forms.CheckboxSelectMultiple,
             "sprachen": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"zielgruppen": EntriesField, "sprachen": EntriesField}
 
 
 class ScheduleForm(PartForm):
@@ -122,8 +123,16 @@ class BaseScheduleFormSet(forms.BaseInlineFormSet):
         form.fields["treffpunkt"].queryset = Treffpunkt.objects.filter(choices).only("name")
 
 
+# At most 100 times an offer: a forged row count beyond is refused before thousands of rows are built.
 ScheduleFormSet = forms.inlineformset_factory(
-    Angebot, Schedule, form=ScheduleForm, formset=BaseScheduleFormSet, extra=1, can_delete=True
+    Angebot,
+    Schedule,
+    form=ScheduleForm,
+    formset=BaseScheduleFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=100,
+    absolute_max=100,
 )
 
 

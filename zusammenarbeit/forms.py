@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hameln_quartiere.forms import EntryForm, PartForm
+from hameln_quartiere.forms import EntriesField, EntryForm, PartForm
 from hameln_quartiere.models import ALL_QUARTERS_ROLES, Role, User
 from handlungskonzepte.models import Massnahme
 from quartiere.models import Quartier
@@ -47,6 +47,7 @@ class SitzungForm(EntryForm):
             "teilnehmende": forms.CheckboxSelectMultiple,
             "guests": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"teilnehmende": EntriesField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,6 +130,9 @@ TagesordnungspunktFormSet = forms.inlineformset_factory(
     formset=BaseAgendaFormSet,
     extra=2,
     can_delete=True,
+    # Positions go up to 99: a forged row count beyond is refused before thousands of rows are built.
+    max_num=99,
+    absolute_max=99,
 )
 
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from hameln_quartiere.filters import Column, EntryFilterSet
-from hameln_quartiere.forms import EntryForm, stale_message
+from hameln_quartiere.forms import MAX_VERSION, MIN_VERSION, EntryForm, stale_message, version_field
 from hameln_quartiere.models import LogEntry, Role, User
 from hameln_quartiere.rules import has_staff_role, is_city_admin, role_in
 from hameln_quartiere.services import ReviewError, StaleEntry, log, with_labels
@@ -354,7 +354,7 @@ class TransferForm(forms.Form):
         required=False,
         help_text=gettext_lazy("A measure in the target quarter; it will link back to this practice."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = version_field()
 
     def __init__(self, *args, transfer, user, **kwargs):
         kwargs.setdefault(
@@ -584,11 +584,12 @@ class TransferView(PortalMixin, TemplateView):
 
 
 def posted_version(data):
-    """The version a form was loaded with, or ``None`` when it is missing or no number."""
+    """The version a form was loaded with, or ``None`` when it is missing, no number, or none a version can be."""
     try:
-        return int(data.get("version", ""))
+        version = int(data.get("version", ""))
     except ValueError:
         return None
+    return version if MIN_VERSION <= version <= MAX_VERSION else None
 
 
 def transfer_log(transfer):
