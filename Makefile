@@ -7,7 +7,7 @@ PORT ?= 8000
 RUN_ENV := DEBUG=true
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format messages clean
+.PHONY: help run test lint format messages clean bench
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ run: $(VENV)/.installed ## Install, migrate, seed demo data and serve http://127
 
 test: $(VENV)/.installed-dev ## Run the whole test suite (on DATABASE_URL when set, else SQLite)
 	$(BIN)/python -m pytest -n auto
+
+bench: $(VENV)/.installed ## Load benchmark on PostgreSQL at scale 50 (needs wrk; about 25 min; see README)
+	bench/run
 
 lint: $(VENV)/.installed-dev ## ruff, djlint and a check that migrations match the models
 	$(BIN)/ruff check .

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
+from django.db import connection
 from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -109,6 +110,10 @@ def short_list(querysets, *, order_by, limit=SHORT_LIST, with_count=True):
         ).values(*ROW_FIELDS)
         for queryset in querysets
     ]
+    if connection.features.supports_slicing_ordering_in_compound:
+        # The first ``limit`` of each kind are enough for the first ``limit`` of all: the database sorts a few
+        # rows per kind instead of every entry of the programme (PostgreSQL; SQLite cannot).
+        parts = [part.order_by(*order_by)[:limit] for part in parts]
     rows = parts[0].union(*parts[1:], all=True).order_by(*order_by)[:limit]
     return count, [
         EntryRow(

@@ -315,15 +315,18 @@ class Angebot(TranslatedDescriptions, ReviewedModel):
     def public_url(self):
         return reverse("verzeichnis:angebot", args=[self.pk])
 
-    def occurrences(self, first, last, *, include_cancelled=False):
+    def occurrences(self, first, last, *, include_cancelled=False, schedules=None, cancellations=None):
         """The dates from ``first`` to ``last`` on which the offer takes place, as ``Occurrence``s, in order.
 
-        Reads ``schedules`` and ``cancellations`` through ``.all()``, so a list of offers prefetches them once.
-        Cancelled dates are left out unless ``include_cancelled``; then they carry their cancellation.
+        Reads ``schedules`` and ``cancellations`` through ``.all()``, so a list of offers prefetches them once;
+        or from the lists given (a ``Prefetch`` with ``to_attr``, which spares a queryset per offer in long
+        lists). Cancelled dates are left out unless ``include_cancelled``; then they carry their cancellation.
         """
-        cancelled = {cancellation.date: cancellation for cancellation in self.cancellations.all()}
+        schedules = self.schedules.all() if schedules is None else schedules
+        cancellations = self.cancellations.all() if cancellations is None else cancellations
+        cancelled = {cancellation.date: cancellation for cancellation in cancellations}
         by_date = {}
-        for schedule in self.schedules.all():
+        for schedule in schedules:
             for day in schedule.dates(first, last):
                 by_date.setdefault(day, []).append(schedule)
         return [
@@ -602,6 +605,8 @@ class Teilnahme(models.Model):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         ordering = ["angebot", "-date"]
+        # The portal's numbers ask for a month across all offers: without it, a scan of every count ever made.
+        indexes = [models.Index(fields=["date"], name="teilnahme_date_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["angebot", "period", "date"],

@@ -5,6 +5,7 @@ import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Prefetch, Q, Sum, prefetch_related_objects
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -217,6 +218,8 @@ class MyTreffpunkteView(PortalMixin, ListView):
         return context
 
 
+# The attendance grid shows this many dates per page.
+GRID_PAGE_SIZE = 40
 # The weeks the grid shows: ``?woche=`` outside them is no week (and keeps date arithmetic far from its limits).
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 WEEK_PATTERN = re.compile(r"([0-9]{4})-W([0-9]{1,2})")
@@ -301,47 +304,83 @@ class AttendanceGridView(PortalMixin, TemplateView):
         angebote = (
             Angebot.objects.visible_to(self.request.user)
             .filter(Exists(schedules.filter(angebot=OuterRef("pk"))))
-            .select_related("treffpunkt", "quartier")
-            .defer("quartier__boundary")
+            # Only what ordering and the permission read: a week may have a thousand offers, and the places are
+            # read for the rows of one page only (``load_places``).
+            .only("title", "is_mobile", "quartier", "treffpunkt")
+            # Into lists (to_attr): a prefetch into the managers would clone its queryset once per offer, which
+            # costs more than everything else here when a week has a thousand offers.
             .prefetch_related(
-                Prefetch("schedules", queryset=schedules.select_related("treffpunkt")),
-                Prefetch("cancellations", queryset=Cancellation.objects.filter(date__range=(first, last))),
+                Prefetch("schedules", queryset=schedules, to_attr="week_schedules"),
+                Prefetch(
+                    "cancellations",
+                    queryset=Cancellation.objects.filter(date__range=(first, last)),
+                    to_attr="week_cancellations",
+                ),
             )
         )
         rows, cancelled = [], []
+        # The rule (treffpunkte/rules.py) reads the person and the offer's quarter only: asked once per quarter,
+        # not once for each of a thousand offers.
+        allowed = {}
         for angebot in angebote:
-            if not may(self.request.user, "record_attendance", angebot):
+            if angebot.quartier_id not in allowed:
+                allowed[angebot.quartier_id] = may(self.request.user, "record_attendance", angebot)
+            if not allowed[angebot.quartier_id]:
                 continue
-            for occurrence in angebot.occurrences(first, last, include_cancelled=True):
+            for occurrence in angebot.occurrences(
+                first,
+                last,
+                include_cancelled=True,
+                schedules=angebot.week_schedules,
+                cancellations=angebot.week_cancellations,
+            ):
                 (cancelled if occurrence.cancellation else rows).append(occurrence)
         rows.sort(key=in_order)
         cancelled.sort(key=in_order)
         return {(o.angebot.pk, o.date): o for o in rows}, cancelled
 
-    def get_formset(self, occurrences, data=None):
+    def get_page(self, occurrences):
+        """The rows of the week shown on this page (``?page=``): a programme of a few hundred offers has a few
+        hundred dates a week, more than one form can take in or a server render quickly."""
+        page = Paginator(list(occurrences), GRID_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        self.load_places([occurrences[key] for key in page.object_list])
+        return page
+
+    def load_places(self, rows):
+        """The meeting points the rows name (the offer's, or another one of a time), in one query."""
+        schedules = [schedule for occurrence in rows for schedule in occurrence.schedules]
+        ids = {o.angebot.treffpunkt_id for o in rows} | {s.treffpunkt_id for s in schedules}
+        places = Treffpunkt.objects.only("name").in_bulk(ids - {None})
+        for item in [*(o.angebot for o in rows), *schedules]:
+            item.treffpunkt = places.get(item.treffpunkt_id)
+
+    def get_formset(self, occurrences, page, data=None):
+        """The forms of the rows on ``page``; any row of the week is accepted (``occurrences``)."""
         recorded = Teilnahme.objects.filter(
             period=Teilnahme.Period.OCCURRENCE,
-            angebot__in={angebot_id for angebot_id, _day in occurrences},
+            angebot__in={angebot_id for angebot_id, _day in page.object_list},
             date__range=(self.monday, self.sunday),
         ).values_list("angebot_id", "date", "participants")
         counts = {(angebot_id, day): participants for angebot_id, day, participants in recorded}
         initial = [
             {"angebot": angebot_id, "date": day, "participants": count, "loaded": count}
-            for angebot_id, day in occurrences
+            for angebot_id, day in page.object_list
             for count in [counts.get((angebot_id, day))]
         ]
         return AttendanceFormSet(data, initial=initial, form_kwargs={"occurrences": occurrences}, prefix="teilnahme")
 
     def get(self, request, *args, **kwargs):
         occurrences, cancelled = self.occurrences()
+        page = self.get_page(occurrences)
         return self.render_to_response(
-            self.get_context_data(formset=self.get_formset(occurrences), cancelled=cancelled)
+            self.get_context_data(formset=self.get_formset(occurrences, page), cancelled=cancelled, page_obj=page)
         )
 
     def post(self, request, *args, **kwargs):
         occurrences, cancelled = self.occurrences()
+        page = self.get_page(occurrences)
         # A copy the conflicts below can change: the counts recorded meanwhile become the rows' loaded counts.
-        formset = self.get_formset(occurrences, data=request.POST.copy())
+        formset = self.get_formset(occurrences, page, data=request.POST.copy())
         if formset.is_valid():
             # Only the rows the person changed since loading the page are written (and logged): a row left alone
             # is never saved, even if someone else changed its count meanwhile.
@@ -375,8 +414,9 @@ class AttendanceGridView(PortalMixin, TemplateView):
                     request,
                     _("Attendance saved: %(created)d new, %(changed)d changed, %(removed)d removed.") % result,
                 )
-                return redirect(f"{reverse('treffpunkte:attendance-grid')}?woche={iso_week(self.monday)}")
-        return self.render_to_response(self.get_context_data(formset=formset, cancelled=cancelled))
+                on_page = f"&page={page.number}" if page.number > 1 else ""
+                return redirect(f"{reverse('treffpunkte:attendance-grid')}?woche={iso_week(self.monday)}{on_page}")
+        return self.render_to_response(self.get_context_data(formset=formset, cancelled=cancelled, page_obj=page))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -9,13 +9,18 @@ from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import Q, Sum
+from django.db import transaction
+from django.db.models import Count, F, Max, Min, Q, Sum
+from django.urls import reverse
 
+from hameln_quartiere import demo_scale
 from hameln_quartiere.demo import DEMO_PASSWORD
-from hameln_quartiere.models import Foerderquelle, Role, Stelle, User
+from hameln_quartiere.models import Foerderquelle, LogEntry, ReviewState, Role, Stelle, User
+from handlungskonzepte.models import Befund, Handlungskonzept, Massnahme, Ziel
 from quartiere.models import Jahresziel, Quartier
 from tests.factories import JahreszielFactory, StelleFactory, TraegerFactory, TreffpunktFactory
 from treffpunkte.models import Angebot, Schedule, Teilnahme, Traeger, Treffpunkt
+from verzeichnis import public
 
 APPS = ("hameln_quartiere", "quartiere", "treffpunkte", "handlungskonzepte")
 
@@ -178,3 +183,129 @@ def test_every_seeded_object_passes_full_clean(seed):
             objects = objects[:50]
         for obj in objects:
             obj.full_clean()
+
+
+# ``--scale N``: the demo grown N-fold with generated content, for load tests (hameln_quartiere/demo_scale.py).
+
+SCALED_MODELS = {
+    Traeger: "traeger",
+    Treffpunkt: "treffpunkte",
+    Angebot: "angebote",
+    Teilnahme: "teilnahmen",
+    Massnahme: "massnahmen",
+    Ziel: "ziele",
+    Befund: "befunde",
+}
+
+
+def model_counts():
+    return {model: model.objects.count() for model in SCALED_MODELS}
+
+
+@pytest.mark.parametrize("scale", [2, 3])
+def test_scale_adds_content_in_proportion_to_the_demo(seed, scale):
+    seed()
+    demo_counts = model_counts()
+
+    output = seed("--scale", str(scale))
+
+    assert "Demo data loaded" in output
+    for model, key in SCALED_MODELS.items():
+        assert model.objects.count() == demo_counts[model] + scale * demo_scale.PER_UNIT[key], model.__name__
+    # Ten years of history, and every quarter has its share.
+    years = Teilnahme.objects.aggregate(first=Min("date"), last=Max("date"))
+    assert (years["first"].year, years["last"].year) == (demo_scale.FIRST_YEAR, demo_scale.LAST_YEAR)
+    assert Quartier.objects.count() == 4
+    for quartier in Quartier.objects.all():
+        assert quartier.treffpunkte.filter(slug__contains=demo_scale.SLUG_MARK).count() == scale
+
+
+def test_scale_from_an_empty_database_and_twice_changes_nothing_the_second_time(seed):
+    seed("--scale", "2")
+    before = row_counts()
+
+    output = seed("--scale", "2")
+
+    assert "already present" in output
+    assert row_counts() == before
+    # The demo logins are there, with the printed password.
+    for username in ("qm", "gwa-kuckuck", "gwa-quartiere", "admin"):
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None
+
+
+def test_scaled_content_is_the_same_on_every_run(seed):
+    def snapshot():
+        return (
+            list(Treffpunkt.objects.order_by("slug").values_list("slug", "status", "review_state", "traeger__name")),
+            list(Massnahme.objects.order_by("pk").values_list("title", "status", "progress", "start", "end")),
+            Teilnahme.objects.aggregate(total=Sum("participants"), rows=Count("pk")),
+            Schedule.objects.count(),
+        )
+
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback), transaction.atomic():
+        seed("--scale", "2")
+        first = snapshot()
+        raise Rollback
+    assert not Treffpunkt.objects.exists()
+
+    seed("--scale", "2")
+    assert snapshot() == first
+
+
+def test_scaled_entries_pass_full_clean_and_keep_the_review_rule(seed):
+    seed("--scale", "2")
+
+    for model in apps.get_models():
+        if model._meta.app_label not in APPS:
+            continue
+        for obj in model._default_manager.order_by("-pk")[:40]:
+            obj.full_clean()
+    reviewed = [Treffpunkt, Angebot, Massnahme, Ziel, Befund, Handlungskonzept, Jahresziel]
+    for model in reviewed:
+        approved = model.objects.filter(review_state=ReviewState.APPROVED)
+        assert approved.exists()
+        # Approved by the other Ressort, never by the author.
+        assert not approved.filter(approved_by__isnull=True).exists()
+        assert not approved.filter(approved_by=F("created_by")).exists()
+        assert not approved.filter(approved_by__ressort=F("submitted_ressort")).exists()
+        assert not model.objects.filter(review_state=ReviewState.SUBMITTED, submitted_at__isnull=True).exists()
+    # Ten years of history in the audit log, not all written "now".
+    assert LogEntry.objects.filter(created_at__year=2012, action__endswith=".approved").exists()
+    assert Massnahme.objects.filter(updated_at__year__lt=2020).exists()
+    # Something waits for each side's review.
+    for username in ("qm", "gwa-kuckuck"):
+        user = User.objects.get(username=username)
+        assert any(model.objects.awaiting_review_by(user).exists() for model in reviewed), username
+
+
+def test_scaled_programme_renders_the_public_and_portal_pages(seed, client):
+    seed("--scale", "2")
+    treffpunkt = public.treffpunkte().filter(slug__contains=demo_scale.SLUG_MARK).first()
+    angebot = public.angebote().filter(treffpunkt=treffpunkt).first() or public.angebote().first()
+
+    for url in (
+        "/de/",
+        treffpunkt.public_url,
+        angebot.public_url,
+        "/de/angebote/?quartier=kuckuck&wochentag=1",
+        "/api/hsds/services?per_page=50",
+    ):
+        assert client.get(url).status_code == 200, url
+    client.force_login(User.objects.get(username="qm"))
+    for url in (
+        "/portal/",
+        "/portal/pruefen/",
+        "/portal/massnahmen/?status=laufend&year=2019",
+        "/portal/teilnahme/?woche=2019-W40",
+    ):
+        assert client.get(url).status_code == 200, url
+    assert client.get(reverse("treffpunkte:treffpunkt-list")).status_code == 200
+
+
+def test_scale_must_be_a_sensible_number(seed):
+    with pytest.raises(CommandError, match="--scale"):
+        seed("--scale", "0")
+    assert not Quartier.objects.exists()
