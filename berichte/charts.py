@@ -22,9 +22,9 @@ TOP = 20
 BOTTOM = 44
 LEGEND_ROW = 22
 
-# Okabe and Ito's colours, told apart also with the common colour vision deficiencies; the yellow of the set
-# is left out, it is too light on white.
-COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#8C564B")
+# Okabe and Ito's colours, told apart also with the common colour vision deficiencies, where they keep a 3:1
+# contrast with white (WCAG 1.4.11); their light orange, sky blue and yellow are replaced by darker tones.
+COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#9A6A00", "#7F3C8D", "#000000", "#8C564B")
 MARKERS = ("circle", "square", "triangle", "diamond")
 
 
@@ -137,6 +137,11 @@ def _legend(chart, entries):
     chart.height += 8 + rows * LEGEND_ROW
 
 
+def short_label(label, count):
+    """A label under the x axis: months shortened to three letters when there are many; years kept whole."""
+    return label[:3] if count > 6 and not label.isdigit() else label
+
+
 def _drawn(items):
     return [(index, item) for index, item in enumerate(items) if item["key"] != TOTAL]
 
@@ -157,8 +162,7 @@ def line_chart(spec, table, dom_id):
         return chart.left + step * (position + 0.5)
 
     chart.x_labels = [
-        (_coord(x_of(position)), r["label"][:3] if len(rows) > 6 else r["label"])
-        for position, (_i, r) in enumerate(rows)
+        (_coord(x_of(position)), short_label(r["label"], len(rows))) for position, (_i, r) in enumerate(rows)
     ]
     for number, (index, col) in enumerate(columns):
         series = Series(

@@ -6,8 +6,6 @@ category, a measure added) shows as added and one that is gone as removed, whate
 
 from dataclasses import dataclass, field
 
-from .report import TOTAL
-
 
 def difference(old, new):
     """``new - old`` for two numbers, else None (text, or a number on one side only)."""
@@ -112,6 +110,13 @@ class YearTable:
     rows: list = field(default_factory=list)
 
 
+def _counts(row, columns, keys):
+    """The row's numbers by ``columns``; a row a table does not have counted nothing: zeros."""
+    if row is None:
+        return [0] * len(columns)
+    return _cells(row, columns, keys)
+
+
 def year_comparison(previous, current):
     """The counts tables of ``current`` with, per quarter, last year's number beside this year's and the
     difference. Titles name the year, so tables are matched by key and titled as in ``current``."""
@@ -125,22 +130,16 @@ def year_comparison(previous, current):
         last_keys = [c["key"] for c in last["columns"]] if last else keys
         last_rows = {r["key"]: r for r in last["rows"]} if last else {}
         comparison = YearTable(section["title"], this["title"], this["row_header"], this["columns"])
-        for row in this["rows"]:
-            before = last_rows.get(row["key"])
+        rows = {r["key"]: r for r in this["rows"]}
+        # A row of last year only (a category no longer offered) stays, with nothing this year.
+        for key_only_last, last_row in last_rows.items():
+            rows.setdefault(key_only_last, {**last_row, "cells": None})
+        for row_key, row in rows.items():
+            before = last_rows.get(row_key)
+            old_cells = _counts(before, this["columns"], last_keys) if last else [None] * len(keys)
+            new_cells = _counts(row if row["cells"] is not None else None, this["columns"], keys)
             comparison.rows.append(
-                YearRow(
-                    row["label"],
-                    [
-                        Cell(old, new)
-                        for old, new in zip(
-                            _cells(before, this["columns"], last_keys), _cells(row, this["columns"], keys), strict=True
-                        )
-                    ],
-                )
+                YearRow(row["label"], [Cell(old, new) for old, new in zip(old_cells, new_cells, strict=True)])
             )
         result.append(comparison)
     return result
-
-
-def is_total(column):
-    return column["key"] == TOTAL

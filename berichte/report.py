@@ -24,6 +24,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -180,7 +181,7 @@ def treffpunkte_section(scope):
     for treffpunkt in treffpunkte:
         quartier = treffpunkt["quartier_id"]
         by_status.add(treffpunkt["status"], quartier)
-        if treffpunkt["opened_on"] and treffpunkt["opened_on"] >= scope.first:
+        if opened_in(treffpunkt, scope):
             counts.add("new", quartier)
         if treffpunkt["closed_on"] and treffpunkt["closed_on"] <= scope.last:
             counts.add("closed", quartier)
@@ -255,13 +256,19 @@ def treffpunkte_section(scope):
                         ],
                     )
                     for treffpunkt in treffpunkte
-                    if treffpunkt["opened_on"] and treffpunkt["opened_on"] >= scope.first
+                    if opened_in(treffpunkt, scope)
                 ],
                 kind="list",
                 row_header=_("Meeting point"),
             ),
         ],
     )
+
+
+def opened_in(treffpunkt, scope):
+    """Opened in the year: its opening date lies in it, and it is not still being planned."""
+    opened = treffpunkt["opened_on"]
+    return bool(opened) and opened >= scope.first and treffpunkt["status"] != Treffpunkt.Status.PLANNED
 
 
 def exists_at_year_end(treffpunkt, scope):
@@ -417,7 +424,7 @@ def beteiligung_section(scope):
     )
     for entry in (
         Befund.objects.approved()
-        .filter(gained, handlungskonzept__quartier__in=scope.ids)
+        .filter(gained, handlungskonzept__quartier__in=scope.ids, handlungskonzept__approved_at__isnull=False)
         .order_by()
         .values("kind", "handlungskonzept__quartier_id")
         .annotate(count=Count("pk"))
@@ -479,26 +486,39 @@ def beteiligung_section(scope):
 
 
 def status_at_year_end(measure, scope):
-    """The status a measure had when the year ended: completed or dropped only if it ended by then; a measure
-    that was completed or dropped later was still running in the year."""
+    """The status a measure had when the year ended: a measure completed or dropped after the year (by its end
+    date) was still running in it. Without an end date the recorded status is all there is."""
     status = measure["status"]
-    ended_later = measure["end"] is None or measure["end"] > scope.last
+    ended_later = measure["end"] is not None and measure["end"] > scope.last
     if status in (Massnahme.Status.DONE, Massnahme.Status.DROPPED) and ended_later:
         return Massnahme.Status.RUNNING
     return status
 
 
 def massnahmen_section(scope):
-    last_update = Sachstand.objects.filter(massnahme=OuterRef("pk"), date__lte=scope.last).order_by(
-        "-date", "-created_at"
-    )
+    updates = Sachstand.objects.filter(massnahme=OuterRef("pk"))
+    last_update = updates.filter(date__lte=scope.last).order_by("-date", "-created_at", "-pk")
     measures = list(
         Massnahme.objects.approved()
-        .filter(handlungskonzept__quartier__in=scope.ids, start__lte=scope.last)
+        .filter(
+            handlungskonzept__quartier__in=scope.ids,
+            handlungskonzept__approved_at__isnull=False,
+            start__lte=scope.last,
+        )
         .exclude(end__lt=scope.first)
-        .annotate(progress_then=Subquery(last_update.values("progress")[:1]))
+        .annotate(progress_then=Subquery(last_update.values("progress")[:1]), has_updates=Exists(updates))
         .order_by("handlungskonzept__quartier__name", "title", "pk")
-        .values("pk", "title", "status", "progress", "progress_then", "end", "owner", "handlungskonzept__quartier_id")
+        .values(
+            "pk",
+            "title",
+            "status",
+            "progress",
+            "progress_then",
+            "has_updates",
+            "end",
+            "owner",
+            "handlungskonzept__quartier_id",
+        )
     )
     by_status = Grid()
     progress = defaultdict(list)
@@ -506,13 +526,16 @@ def massnahmen_section(scope):
         quartier = measure["handlungskonzept__quartier_id"]
         measure["status_then"] = status_at_year_end(measure, scope)
         # The progress of the last update in the year; without one, the measure's own.
-        if measure["progress_then"] is None:
+        # Without any update the recorded progress is all there is; with updates only after the year, the
+        # recorded progress is theirs, not the year's: unknown then.
+        if measure["progress_then"] is None and not measure["has_updates"]:
             measure["progress_then"] = measure["progress"]
         by_status.add(measure["status_then"], quartier)
         by_status.add(TOTAL, quartier)
         if measure["status_then"] == Massnahme.Status.DONE and measure["end"] and measure["end"] >= scope.first:
             by_status.add("completed", quartier)
-        progress[quartier].append(measure["progress_then"])
+        if measure["progress_then"] is not None:
+            progress[quartier].append(measure["progress_then"])
     averages = [rounded(sum(progress[q]) / len(progress[q])) if progress[q] else None for q in scope.ids]
     if scope.with_total:
         everything = [value for values in progress.values() for value in values]
@@ -865,10 +888,12 @@ def kennzahlen_section(scope):
         values[kennzahl["name"]][kennzahl["year"], kennzahl["quartier_id"]] = rounded(kennzahl["value"], 2)
         units[kennzahl["name"]] = kennzahl["unit"]
     tables, charts = [], []
+    used = set()  # table keys follow the indicator's name, so versions compare the same indicator
     for number, (name, cells) in enumerate(values.items(), start=1):
         quartiere = [q for q in scope.quartiere if any(key[1] == q.pk for key in cells)]
         years = sorted({year for year, _quartier in cells})
-        key = f"kennzahl-{number}"
+        key = f"kennzahl-{slugify(name)}-{number}" if slugify(name) in used else f"kennzahl-{slugify(name)}"
+        used.add(slugify(name))
         title = f"{name} ({units[name]})" if units[name] else name
         tables.append(
             table(
@@ -902,7 +927,7 @@ OVERVIEW = [
     ("teilnahme", "teilnahme", "people", _("Participants")),
     ("beteiligung", "beteiligung", TOTAL, _("Participation formats held")),
     ("beteiligung", "befunde", TOTAL, _("Findings gained")),
-    ("massnahmen", "massnahmen", TOTAL, _("Measures running")),
+    ("massnahmen", "massnahmen", Massnahme.Status.RUNNING, _("Measures running")),
     ("massnahmen", "massnahmen-fortschritt", "completed", _("Measures completed")),
     ("jahresziele", "jahresziele", "all", _("Yearly goals")),
     ("jahresziele", "jahresziele", Jahresziel.Assessment.REACHED, _("Yearly goals reached")),

@@ -185,6 +185,8 @@ class FinaliseView(ScopeMixin, FormView):
     def check_permission(self):
         if not may_finalise(self.request.user, self.quartier):
             raise PermissionDenied(_("The coordinator and the city admins finalise reports."))
+        if self.year > timezone.localdate().year:
+            raise Http404  # a year still to come has nothing to deliver
 
     def get(self, request, *args, **kwargs):
         self.check_permission()

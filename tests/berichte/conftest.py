@@ -31,12 +31,14 @@ class World:
     qm: object
     gwa: object
     leitung: object
-    treffpunkte: list = field(default_factory=list)  # (quarter, status, opened, closed, approved, operator kind)
+    # (quarter, status, opened, closed, approved, operator kind, operator id, object)
+    treffpunkte: list = field(default_factory=list)
     angebote: list = field(default_factory=list)  # (quarter, category, groups, approved, runs in YEAR, object)
     teilnahmen: list = field(default_factory=list)  # (quarter, date, participants, counts)
     formate: list = field(default_factory=list)  # (quarter, kind, date, participants, counts)
     befunde: list = field(default_factory=list)  # (quarter, kind, counts)
-    massnahmen: list = field(default_factory=list)  # (quarter, status at year end or None, progress, object)
+    # (quarter, status at year end or None (not counted), progress at year end or None (unknown), object)
+    massnahmen: list = field(default_factory=list)
     jahresziele: list = field(default_factory=list)  # (quarter, assessment, counts)
     transfers: list = field(default_factory=list)  # (from, into, status at year end or None)
     sitzungen: list = field(default_factory=list)  # (quarter or None, kind, decisions, counts)
@@ -67,17 +69,22 @@ def world(db):
         (k, Treffpunkt.Status.SETTING_UP, D(2019, 9, 1), None, True, None),
     ]:
         kind = rng.choice([Traeger.Kind.ASSOCIATION, Traeger.Kind.CHURCH])
+        traeger = f.TraegerFactory(kind=kind)
+        if quartier == k and status == Treffpunkt.Status.SETTING_UP:
+            # An operator with meeting points in both quarters: once in the total.
+            traeger = w.treffpunkte[0][-1].traeger
+            kind = traeger.kind
         treffpunkt = f.TreffpunktFactory(
             quartier=quartier,
             status=status,
             opened_on=opened,
             closed_on=closed,
             approved=approved,
-            traeger=f.TraegerFactory(kind=kind),
+            traeger=traeger,
             pending=pending,
             review_state="submitted" if pending else ("approved" if approved else "draft"),
         )
-        w.treffpunkte.append((quartier.slug, status, opened, closed, approved, kind, treffpunkt))
+        w.treffpunkte.append((quartier.slug, status, opened, closed, approved, kind, traeger.pk, treffpunkt))
 
     # Offers at an approved meeting point of their quarter, with a weekly time valid from/until.
     places = {q.slug: next(t[-1] for t in w.treffpunkte if t[0] == q.slug and t[4]) for q in (a, k)}
@@ -133,7 +140,8 @@ def world(db):
                 f.BefundFactory(
                     handlungskonzept=concept, beteiligungsformat=fmt, kind=finding_kind, approved=finding_approved
                 )
-                w.befunde.append((slug, finding_kind, finding_approved and date.year == YEAR))
+                # Only findings of an approved action concept count.
+                w.befunde.append((slug, finding_kind, approved and finding_approved and date.year == YEAR))
 
     # Measures: (quarter, status, start, end, progress, approved, progress updates, status at the end of 2019)
     running = Massnahme.Status.RUNNING
@@ -144,6 +152,10 @@ def world(db):
         ("kuckuck", Massnahme.Status.PLANNED, D(2019, 11, 1), None, 0, True, [], Massnahme.Status.PLANNED, 0),
         ("kuckuck", Massnahme.Status.PAUSED, D(2017, 1, 1), None, 20, True, [(D(2019, 12, 31), 25)], "pausiert", 25),
         ("kuckuck", running, D(2019, 1, 1), None, 40, False, [], None, None),  # a draft
+        # Progress reported only after the year: unknown at its end, not today's value.
+        ("kuckuck", running, D(2018, 1, 1), None, 70, True, [(D(2020, 6, 1), 70)], running, None),
+        # Completed, with no end date: its recorded status is all there is.
+        ("altstadt", Massnahme.Status.DONE, D(2018, 3, 1), None, 100, True, [], Massnahme.Status.DONE, 100),
         ("kuckuck", running, D(2016, 1, 1), D(2018, 12, 31), 90, True, [], None, None),  # over before 2019
     ]:
         concept = concepts[slug, True] if approved else concepts["kuckuck", False]

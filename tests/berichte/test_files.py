@@ -91,3 +91,27 @@ def test_sheet_names_are_short_valid_and_unique():
     names = sheet_names(sections)
     assert len(set(names)) == 2
     assert all(len(name) <= 31 and ":" not in name and "?" not in name for name in names)
+
+
+def test_the_contents_name_the_page_each_section_starts_on(client, world, document):
+    client.force_login(world.qm)
+    reader = PdfReader(io.BytesIO(client.get(reverse("berichte:bericht-pdf", args=[YEAR])).content))
+    pages = [page.extract_text() for page in reader.pages]
+    contents = pages[1]
+    for section in document["sections"][:3]:
+        line = next(line for line in contents.splitlines() if section["title"] in line)
+        page_number = int(line.rstrip(". ").split()[-1].strip("."))
+        assert section["title"] in pages[page_number - 1], section["title"]
+
+
+def test_chart_labels_keep_years_whole_and_shorten_months():
+    from berichte.charts import line_chart
+
+    years = {
+        "key": "k",
+        "columns": [{"key": "a", "label": "A", "numeric": True}],
+        "rows": [{"key": str(y), "label": str(y), "cells": [y - 2000]} for y in range(2010, 2020)],
+    }
+    months = {**years, "rows": [{"key": str(m), "label": "Januar", "cells": [m]} for m in range(12)]}
+    assert line_chart({"title": "t"}, years, "c").x_labels[0][1] == "2010"
+    assert line_chart({"title": "t"}, months, "c").x_labels[0][1] == "Jan"

@@ -6,6 +6,7 @@ from django.urls import reverse
 from berichte import compare, report, services
 from berichte.models import FinalisedReportError, Jahresbericht
 from hameln_quartiere.models import LogEntry
+from tests import factories as f
 from treffpunkte.models import Teilnahme
 
 from .conftest import YEAR
@@ -153,3 +154,38 @@ def test_a_version_compared_with_now_in_another_language_shows_no_changes(client
         reverse("berichte:fassung-vergleich", args=[version.pk]), {"mit": "aktuell"}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert "data-no-changes" in page.content.decode()
+
+
+def test_the_year_comparison_keeps_rows_of_last_year_only(world):
+    # The sport offer of Kuckuck ran in 2018 only: its category has no row in 2019's report.
+    current, previous = report.build(YEAR), report.build(YEAR - 1)
+    assert "Sport" not in [r["key"] for r in values_table(current, "angebote-kategorie")["rows"]]
+    tables = compare.year_comparison(previous, current)
+    categories = next(t for t in tables if t.title == values_title(current, "angebote-kategorie"))
+    sport = next(r for r in categories.rows if r.label == "Sport")
+    kuckuck = [c["key"] for c in categories.columns].index("kuckuck")
+    assert (sport.cells[kuckuck].old, sport.cells[kuckuck].new, sport.cells[kuckuck].delta) == (1, 0, -1)
+
+
+def values_table(document, key):
+    return next(t for s in document["sections"] for t in s["tables"] if t["key"] == key)
+
+
+def test_versions_compare_an_indicator_with_the_same_indicator(world):
+    first = services.finalise(YEAR, None, by=world.qm)
+    # A new indicator whose name sorts first must not be compared with the one that was first before.
+    f.KennzahlFactory(quartier=world.quartiere["kuckuck"], name="Arbeitslose", year=YEAR, value=7)
+    second = services.finalise(YEAR, None, by=world.qm)
+    changes = compare.version_changes(first.document, second.document)
+    changed_indicators = [c for c in changes if c.section == values_title_section(second.document, "kennzahlen")]
+    assert [(c.title, [r.state for r in c.rows]) for c in changed_indicators] == [("Arbeitslose (Personen)", ["added"])]
+
+
+def values_title_section(document, key):
+    return next(s["title"] for s in document["sections"] if s["key"] == key)
+
+
+def test_a_year_still_to_come_is_not_finalised(client, world):
+    client.force_login(world.qm)
+    assert finalise(client, year=2099).status_code == 404
+    assert not Jahresbericht.objects.exists()
