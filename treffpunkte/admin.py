@@ -1,8 +1,10 @@
+import datetime
+
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Max, Min, Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from hameln_quartiere.admin import REVIEW_FIELDSET, BaseAdmin, EntryInline, ReviewedModelAdmin
+from hameln_quartiere.admin import REVIEW_FIELDSET, BaseAdmin, EntryInline, ReviewedModelAdmin, related_count
 from hameln_quartiere.privacy import PrivacyAdminMixin
 from treffpunkte.models import (
     Angebot,
@@ -19,10 +21,12 @@ from treffpunkte.models import (
 
 
 class AngebotCountMixin:
-    """A changelist column with the number of offers, counted in the list query."""
+    """A changelist column with the number of offers, counted in the list query for the rows on the page."""
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(angebot_count=Count("angebote", distinct=True))
+        # The field on Angebot that points here: ``treffpunkt``, ``kategorie``, ``zielgruppen`` or ``sprachen``.
+        field = self.model._meta.get_field("angebote").field.name
+        return super().get_queryset(request).annotate(angebot_count=related_count(Angebot, field))
 
     @admin.display(description=_("offers"), ordering="angebot_count")
     def angebot_count(self, obj):
@@ -61,7 +65,7 @@ class TraegerAdmin(BaseAdmin):
     inlines = (KontaktpersonInline,)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(treffpunkt_count=Count("treffpunkte", distinct=True))
+        return super().get_queryset(request).annotate(treffpunkt_count=related_count(Treffpunkt, "traeger"))
 
     @admin.display(description=_("meeting points"), ordering="treffpunkt_count")
     def treffpunkt_count(self, obj):
@@ -160,11 +164,12 @@ class AngebotAdmin(ReviewedModelAdmin):
     inlines = (ScheduleInline, CancellationInline, TeilnahmeInline)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("schedules")
+        # Into a list: ``obj.schedules.all()`` would build a queryset per row just to hand back the prefetch.
+        return super().get_queryset(request).prefetch_related(Prefetch("schedules", to_attr="schedule_list"))
 
     @admin.display(description=_("times"))
     def times(self, obj):
-        return "; ".join(str(schedule) for schedule in obj.schedules.all())
+        return "; ".join(str(schedule) for schedule in obj.schedule_list)
 
 
 @admin.register(Schedule)
@@ -186,12 +191,46 @@ class CancellationAdmin(BaseAdmin):
     date_hierarchy = "date"
 
 
+class YearFilter(admin.SimpleListFilter):
+    """Attendance by year, the span the reports count in.
+
+    It replaces ``date_hierarchy``, whose year links come from a ``SELECT DISTINCT date_trunc('year', date)``
+    over every count ever recorded (19 ms of each page at 100,000 rows). Here the years are the span between
+    the first and the last date, two look-ups in the date index, and a year is a date range that uses it too.
+    """
+
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        span = model_admin.model._default_manager.aggregate(first=Min("date"), last=Max("date"))
+        if span["first"] is None:
+            return []
+        return [(str(year), str(year)) for year in range(span["last"].year, span["first"].year - 1, -1)]
+
+    def queryset(self, request, queryset):
+        year = self.value()
+        if not year:
+            return queryset
+        try:
+            year = int(year)
+            first, after = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+        except ValueError:
+            return queryset.none()
+        return queryset.filter(date__gte=first, date__lt=after)
+
+
 @admin.register(Teilnahme)
 class TeilnahmeAdmin(BaseAdmin):
     list_display = ("date", "angebot", "period", "participants", "recorded_by", "recorded_at")
-    list_filter = ("period", "angebot__quartier", "angebot__kategorie")
+    list_filter = (YearFilter, "period", "angebot__quartier", "angebot__kategorie")
     search_fields = ("angebot__title", "note")
     autocomplete_fields = ("angebot",)
     list_select_related = ("angebot", "recorded_by")
     readonly_fields = ("recorded_by", "recorded_at")
-    date_hierarchy = "date"
+    # Newest first, as an admin checks what was just recorded; the date index serves it with the limit, where
+    # the model's order (offer, then date) sorted all 100,000 rows for each page.
+    ordering = ("-date", "-id")
+    # Without filters the paginator's COUNT is the total; with them, a second COUNT of every row only for
+    # "(N total)" is not worth it.
+    show_full_result_count = False
