@@ -49,9 +49,9 @@ from treffpunkte.models import (
     Treffpunkt,
     Zielgruppe,
 )
-from verzeichnis.cache import invalidate
 
 from . import demo
+from .cache import move_everything_on
 from .models import Comment, LogEntry, ReviewedModel, ReviewState, User
 from .services import action_code
 
@@ -172,8 +172,8 @@ def seed(scale, *, random_seed=demo.RANDOM_SEED):
         for name, count in counts.items():
             result.counts[name] = result.counts.get(name, 0) + count
         result.created = True
-        # Bulk inserts send no signals: move the public pages' cache on once for all of them.
-        invalidate()
+        # Bulk inserts send no signals: move every cached answer on once for all of them.
+        move_everything_on()
     if connection.vendor == "postgresql":
         # Fresh planner statistics: without them PostgreSQL plans for the nearly empty tables it last saw.
         with connection.cursor() as cursor:

@@ -107,6 +107,10 @@ CACHES = {
 # they stay in the database only: a per-process cache would not be shared between processes.
 if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# The portal remembers its costly per-person answers (start page, review queue, the attendance week) until any
+# data changes (hameln_quartiere/cache.py). Only where every process sees the same cache: with Redis, or with the
+# development server's single process. Several processes on in-memory caches would serve each other's old data.
+PORTAL_CACHE = env_bool("PORTAL_CACHE", bool(REDIS_URL) or DEBUG)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "hameln_quartiere.User"

@@ -18,9 +18,18 @@ def _german_by_default():
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Public pages are cached (verzeichnis.cache); no test sees what another one cached."""
+def _empty_cache(settings):
+    """Public pages and the portal's answers are cached (hameln_quartiere/cache.py), as in production with a
+    shared cache; no test sees what another one cached."""
+    settings.PORTAL_CACHE = True
     cache.clear()
+
+
+@pytest.fixture
+def computed_not_remembered(settings):
+    """For tests that pin what computing a portal page costs: remembered, it costs less (see
+    tests/portal/test_remembered.py), and a second request would measure the cache."""
+    settings.PORTAL_CACHE = False
 
 
 @pytest.fixture(autouse=True)

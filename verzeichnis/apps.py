@@ -9,4 +9,4 @@ class VerzeichnisConfig(AppConfig):
     def ready(self):
         from verzeichnis import cache
 
-        cache.connect_signals()
+        cache.PUBLIC.connect_signals()
