@@ -12,14 +12,17 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from hameln_quartiere.models import ReviewState
+from hameln_quartiere.cache import remember
+from hameln_quartiere.models import REVIEWER_ROLES, ReviewState
 from hameln_quartiere.rules import may
 from handlungskonzepte.models import Massnahme
+from quartiere.models import Quartier
 from treffpunkte.models import Angebot, Teilnahme, Treffpunkt
 from zusammenarbeit.models import Aufgabe, Sitzung
 
@@ -323,3 +326,80 @@ def quarter_numbers(user, quartiere, *, today=None):
         "treffpunkt_statuses": Treffpunkt.Status.labels,
         "massnahme_statuses": Massnahme.Status.labels,
     }
+
+
+class StartBlocks:
+    """The blocks of one person's start page, each computed when the page first reads it. The page remembers
+    its HTML until any data changes (``{% remembered %}``), so a page served from there reads none of them; the
+    open tasks, whose rows carry a form, are remembered as data (``hameln_quartiere.cache``)."""
+
+    def __init__(self, user, models):
+        self.user = user
+        self.models = models
+        self.is_reviewer = user.role in REVIEWER_ROLES
+
+    @cached_property
+    def editable(self):
+        return [model for model in self.models if may(self.user, "change", model)]
+
+    @property
+    def read_only(self):
+        """Family support and leadership read and comment: no calls to edit on their page."""
+        return not self.editable
+
+    @cached_property
+    def quartiere(self):
+        if self.user.covers_all_quarters:
+            return list(Quartier.objects.only("name", "slug"))
+        # Prefetched onto the person, so the review scope (``User.quartier_ids``) reuses this query.
+        prefetch_related_objects([self.user], "quartiere")
+        return list(self.user.quartiere.all())
+
+    @cached_property
+    def numbers(self):
+        return quarter_numbers(self.user, self.quartiere)
+
+    @cached_property
+    def open_tasks(self):
+        return remember(self.user, "open-tasks", lambda: open_tasks(self.user))
+
+    @cached_property
+    def _queue(self):
+        return review_queue(self.user, self.models) if self.is_reviewer else (0, [])
+
+    @property
+    def queue_count(self):
+        return self._queue[0]
+
+    @property
+    def queue(self):
+        return self._queue[1]
+
+    @cached_property
+    def _tasks(self):
+        return my_tasks(self.user, self.editable) if self.editable else (0, [])
+
+    @property
+    def task_count(self):
+        return self._tasks[0]
+
+    @property
+    def tasks(self):
+        return self._tasks[1]
+
+    @cached_property
+    def submissions(self):
+        return my_submissions(self.user, self.models) if self.editable else []
+
+    @cached_property
+    def _stale(self):
+        # Editors see what they may update; readers see what is stale in their quarters, for information.
+        return stale_entries(self.user, self.editable or self.models)
+
+    @property
+    def stale_count(self):
+        return self._stale[0]
+
+    @property
+    def stale(self):
+        return self._stale[1]

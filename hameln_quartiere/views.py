@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import ProtectedError, prefetch_related_objects
+from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -28,9 +28,10 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 
 from hameln_quartiere import dashboard
+from hameln_quartiere.cache import remember
 from hameln_quartiere.exports import FORMATS, export_response
 from hameln_quartiere.forms import CommentForm, QueueFilterForm, ReviewForm, VersionForm
-from hameln_quartiere.models import REVIEWER_ROLES, Comment, LogEntry, ReviewedModel
+from hameln_quartiere.models import Comment, LogEntry, ReviewedModel
 from hameln_quartiere.rules import has_staff_role, may, refusal_reason
 from hameln_quartiere.services import (
     ReviewError,
@@ -48,7 +49,6 @@ from hameln_quartiere.services import (
     submit_for_review,
     with_labels,
 )
-from quartiere.models import Quartier
 
 
 def reviewed_models():
@@ -79,34 +79,13 @@ class PortalStartView(PortalMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        if user.covers_all_quarters:
-            quartiere = list(Quartier.objects.only("name", "slug"))
-        else:
-            # Prefetched onto request.user, so anything else on the page that lists them (and the review scope,
-            # see ``User.quartier_ids``) reuses this query.
-            prefetch_related_objects([user], "quartiere")
-            quartiere = list(user.quartiere.all())
         models = reviewed_models()
-        editable = [model for model in models if may(user, "change", model)]
-        is_reviewer = user.role in REVIEWER_ROLES
         context.update(
             covers_all_quarters=user.covers_all_quarters,
-            quartiere=quartiere,
-            is_reviewer=is_reviewer,
-            # Family support and leadership read and comment: no calls to edit on their page.
-            read_only=not editable,
             entry_types=[model._meta for model in models],
             stale_days=settings.STALE_AFTER_DAYS,
-            numbers=dashboard.quarter_numbers(user, quartiere),
-            open_tasks=dashboard.open_tasks(user),
+            blocks=dashboard.StartBlocks(user, models),
         )
-        if is_reviewer:
-            context["queue_count"], context["queue"] = dashboard.review_queue(user, models)
-        if editable:
-            context["task_count"], context["tasks"] = dashboard.my_tasks(user, editable)
-            context["submissions"] = dashboard.my_submissions(user, models)
-        # Editors see what they may update; readers see what is stale in their quarters, for information.
-        context["stale_count"], context["stale"] = dashboard.stale_entries(user, editable or models)
         return context
 
 
@@ -497,17 +476,29 @@ def entry_urls(model, prefix, form_class, filterset_class, formset_classes=(), p
 
 class MergedEntries:
     """Entries of several kinds as one ordered sequence, for a paginator: one count query for all, and per
-    page one query per kind that reads no more rows than the page needs."""
+    page one query per kind that reads no more rows than the page needs. With ``remember_as`` (a person, a name
+    and what else the querysets depend on), the count and each page are remembered until any data changes
+    (``hameln_quartiere.cache``)."""
 
-    def __init__(self, querysets, *, key, reverse=False):
+    def __init__(self, querysets, *, key, reverse=False, remember_as=None):
         self.querysets = querysets
         self.key = key
         self.reverse = reverse
+        self.remember_as = remember_as
+
+    def _remembered(self, what, compute):
+        if self.remember_as is None:
+            return compute()
+        user, name, *parts = self.remember_as
+        return remember(user, name, compute, *parts, what)
 
     @cached_property
     def count(self):
         if not self.querysets:
             return 0
+        return self._remembered("count", self._count)
+
+    def _count(self):
         pks = [queryset.order_by().values("pk") for queryset in self.querysets]
         return pks[0].union(*pks[1:], all=True).count()
 
@@ -515,6 +506,9 @@ class MergedEntries:
         return self.count
 
     def __getitem__(self, window):
+        return self._remembered((window.start, window.stop), lambda: self._window(window))
+
+    def _window(self, window):
         # Each kind is already sorted; the first ``stop`` of the merge come from the first ``stop`` of each.
         streams = [queryset[: window.stop] for queryset in self.querysets]
         return list(heapq.merge(*streams, key=self.key, reverse=self.reverse))[window]
@@ -544,7 +538,9 @@ class ReviewQueueView(PortalMixin, TemplateView):
             streams.append(
                 queryset.select_related(model.quartier_lookup, "submitted_by").order_by("submitted_at", "pk")
             )
-        entries = MergedEntries(streams, key=lambda entry: entry.submitted_at)
+        # Remembered per filter: the streams differ by kind and quarter.
+        remember_as = (self.request.user, "review-queue", chosen_type, quartier.pk if quartier else None)
+        entries = MergedEntries(streams, key=lambda entry: entry.submitted_at, remember_as=remember_as)
         page = Paginator(entries, self.paginate_by).get_page(self.request.GET.get("page"))
         context.update(filter_form=form, page_obj=page, entries=page.object_list, total=len(entries))
         return context

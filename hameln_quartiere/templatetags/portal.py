@@ -4,6 +4,8 @@ from django import template
 from django.urls import reverse
 from django.utils.formats import localize
 
+from hameln_quartiere.cache import remember
+
 register = template.Library()
 
 
@@ -52,3 +54,30 @@ def cell(value):
     if value is None or value == "":
         return "–"
     return localize(value)
+
+
+class RememberedNode(template.Node):
+    def __init__(self, nodelist, name, parts):
+        self.nodelist = nodelist
+        self.name = name
+        self.parts = parts
+
+    def render(self, context):
+        parts = [part.resolve(context) for part in self.parts]
+        user = context["request"].user
+        return remember(user, f"fragment:{self.name}", lambda: self.nodelist.render(context), *parts)
+
+
+@register.tag
+def remembered(parser, token):
+    """``{% remembered "name" part … %}…{% endremembered %}``: the enclosed HTML, rendered once for the person
+    (and the ``part``s, such as the page's query) until any data changes (``hameln_quartiere.cache.remember``).
+
+    What it encloses must be the same for every request of that person: no CSRF token, no messages.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError("{% remembered %} needs a quoted name first.")
+    nodelist = parser.parse(("endremembered",))
+    parser.delete_first_token()
+    return RememberedNode(nodelist, bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]])

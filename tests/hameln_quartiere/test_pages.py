@@ -137,7 +137,7 @@ def test_portal_greets_a_gwa_worker_with_role_department_and_quarters(client, qu
 
     assert response.status_code == 200
     assert response.context["covers_all_quarters"] is False
-    assert [q.name for q in response.context["quartiere"]] == ["Altstadt", "Nordstadt"]
+    assert [q.name for q in response.context["blocks"].quartiere] == ["Altstadt", "Nordstadt"]
     content = response.content.decode()
     assert "Ayşe Demir" in content
     with translation.override(settings.LANGUAGE_CODE):
@@ -158,7 +158,7 @@ def test_portal_tells_coordinator_and_leadership_they_cover_all_quarters(client,
         response = client.get(reverse("portal"), HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.context["covers_all_quarters"] is True
-    assert len(response.context["quartiere"]) == 4
+    assert len(response.context["blocks"].quartiere) == 4
     assert "All quarters" in response.content.decode()
 
 
