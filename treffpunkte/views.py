@@ -8,11 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Prefetch, Q, Sum, prefetch_related_objects
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from hameln_quartiere.cache import remember
 from hameln_quartiere.rules import may
 from hameln_quartiere.views import EntryListView, PortalMixin
 from handlungskonzepte.models import Massnahme
@@ -268,6 +271,111 @@ def conflict_message(teilnahme):
     ) % {"person": teilnahme.recorded_by, "count": teilnahme.participants}
 
 
+class AttendanceWeek:
+    """The occurrences of one week for the attendance grid: of every offer the person records attendance for,
+    computed from the schedules, with the cancelled ones apart.
+
+    A week of a few hundred offers takes longer to compute than the rest of the page, so its order (which offer
+    on which day, as plain keys) is remembered for the person until any data changes (``hameln_quartiere.cache``);
+    the offers, schedules and places are read for the rows a page shows (``load``). ``get`` answers for any row
+    of the week, as the form asks: a row outside the page (a form sent from an older page) is read when asked.
+    """
+
+    def __init__(self, user, monday):
+        self.user = user
+        self.monday, self.sunday = monday, monday + datetime.timedelta(days=6)
+        self.order, self.cancelled_keys = remember(user, "attendance-week", self.compute_order, monday)
+        self.keys = set(self.order)
+        self.loaded = {}
+
+    def compute(self, angebot_ids=None):
+        """The week's occurrences and cancelled ones, each in the order they happen; of the offers
+        ``angebot_ids`` only, if given."""
+        first, last = self.monday, self.sunday
+        # Only schedules that can fall in this week are read; offers without one are left out in the database.
+        in_week = Q(kind=Schedule.Kind.SINGLE, date__range=(first, last)) | (
+            ~Q(kind=Schedule.Kind.SINGLE)
+            & (Q(valid_from__isnull=True) | Q(valid_from__lte=last))
+            & (Q(valid_until__isnull=True) | Q(valid_until__gte=first))
+        )
+        schedules = Schedule.objects.filter(in_week)
+        angebote = Angebot.objects.visible_to(self.user).filter(Exists(schedules.filter(angebot=OuterRef("pk"))))
+        if angebot_ids is not None:
+            angebote = angebote.filter(pk__in=angebot_ids)
+        angebote = (
+            # Only what ordering and the permission read: a week may have a thousand offers.
+            angebote.only("title", "is_mobile", "quartier", "treffpunkt")
+            # Into lists (to_attr): a prefetch into the managers would clone its queryset once per offer, which
+            # costs more than everything else here when a week has a thousand offers.
+            .prefetch_related(
+                Prefetch("schedules", queryset=schedules, to_attr="week_schedules"),
+                Prefetch(
+                    "cancellations",
+                    queryset=Cancellation.objects.filter(date__range=(first, last)),
+                    to_attr="week_cancellations",
+                ),
+            )
+        )
+        rows, cancelled = [], []
+        # The rule (treffpunkte/rules.py) reads the person and the offer's quarter only: asked once per quarter,
+        # not once for each of a thousand offers.
+        allowed = {}
+        for angebot in angebote:
+            if angebot.quartier_id not in allowed:
+                allowed[angebot.quartier_id] = may(self.user, "record_attendance", angebot)
+            if not allowed[angebot.quartier_id]:
+                continue
+            for occurrence in angebot.occurrences(
+                first,
+                last,
+                include_cancelled=True,
+                schedules=angebot.week_schedules,
+                cancellations=angebot.week_cancellations,
+            ):
+                (cancelled if occurrence.cancellation else rows).append(occurrence)
+        rows.sort(key=in_order)
+        cancelled.sort(key=in_order)
+        return rows, cancelled
+
+    def compute_order(self):
+        rows, cancelled = self.compute()
+        return [occurrence_key(o) for o in rows], [occurrence_key(o) for o in cancelled]
+
+    def load(self, keys):
+        """Reads the offers of the rows ``keys`` and the meeting points they name, in four queries."""
+        missing = {key[0] for key in keys if key not in self.loaded}
+        if not missing:
+            return
+        rows, cancelled = self.compute(angebot_ids=missing)
+        load_places([*rows, *cancelled])
+        for occurrence in [*rows, *cancelled]:
+            self.loaded[occurrence_key(occurrence)] = occurrence
+
+    def get(self, key):
+        """The occurrence ``(offer id, date)`` of the week that is not cancelled, or None."""
+        if key not in self.keys:
+            return None
+        self.load([key])
+        return self.loaded.get(key)
+
+    def cancelled(self):
+        self.load(self.cancelled_keys)
+        return [self.loaded[key] for key in self.cancelled_keys if key in self.loaded]
+
+
+def occurrence_key(occurrence):
+    return occurrence.angebot.pk, occurrence.date
+
+
+def load_places(rows):
+    """The meeting points the occurrences ``rows`` name (the offer's, or another one of a time), in one query."""
+    schedules = [schedule for occurrence in rows for schedule in occurrence.schedules]
+    ids = {o.angebot.treffpunkt_id for o in rows} | {s.treffpunkt_id for s in schedules}
+    places = Treffpunkt.objects.only("name").in_bulk(ids - {None})
+    for item in [*(o.angebot for o in rows), *schedules]:
+        item.treffpunkt = places.get(item.treffpunkt_id)
+
+
 class AttendanceGridView(PortalMixin, TemplateView):
     """The attendance of one week (``?woche=2019-W12``, this week by default): a row per occurrence of every
     offer the person records attendance for, computed from the schedules without cancellations. The counts are
@@ -291,71 +399,18 @@ class AttendanceGridView(PortalMixin, TemplateView):
         self.monday, self.invalid_week = week_start(request.GET.get("woche"), timezone.localdate())
         self.sunday = self.monday + datetime.timedelta(days=6)
 
-    def occurrences(self):
-        """``{(offer id, date): Occurrence}`` of the week, and the cancelled ones, in the order they happen."""
-        first, last = self.monday, self.sunday
-        # Only schedules that can fall in this week are read; offers without one are left out in the database.
-        in_week = Q(kind=Schedule.Kind.SINGLE, date__range=(first, last)) | (
-            ~Q(kind=Schedule.Kind.SINGLE)
-            & (Q(valid_from__isnull=True) | Q(valid_from__lte=last))
-            & (Q(valid_until__isnull=True) | Q(valid_until__gte=first))
-        )
-        schedules = Schedule.objects.filter(in_week)
-        angebote = (
-            Angebot.objects.visible_to(self.request.user)
-            .filter(Exists(schedules.filter(angebot=OuterRef("pk"))))
-            # Only what ordering and the permission read: a week may have a thousand offers, and the places are
-            # read for the rows of one page only (``load_places``).
-            .only("title", "is_mobile", "quartier", "treffpunkt")
-            # Into lists (to_attr): a prefetch into the managers would clone its queryset once per offer, which
-            # costs more than everything else here when a week has a thousand offers.
-            .prefetch_related(
-                Prefetch("schedules", queryset=schedules, to_attr="week_schedules"),
-                Prefetch(
-                    "cancellations",
-                    queryset=Cancellation.objects.filter(date__range=(first, last)),
-                    to_attr="week_cancellations",
-                ),
-            )
-        )
-        rows, cancelled = [], []
-        # The rule (treffpunkte/rules.py) reads the person and the offer's quarter only: asked once per quarter,
-        # not once for each of a thousand offers.
-        allowed = {}
-        for angebot in angebote:
-            if angebot.quartier_id not in allowed:
-                allowed[angebot.quartier_id] = may(self.request.user, "record_attendance", angebot)
-            if not allowed[angebot.quartier_id]:
-                continue
-            for occurrence in angebot.occurrences(
-                first,
-                last,
-                include_cancelled=True,
-                schedules=angebot.week_schedules,
-                cancellations=angebot.week_cancellations,
-            ):
-                (cancelled if occurrence.cancellation else rows).append(occurrence)
-        rows.sort(key=in_order)
-        cancelled.sort(key=in_order)
-        return {(o.angebot.pk, o.date): o for o in rows}, cancelled
+    @cached_property
+    def week(self):
+        return AttendanceWeek(self.request.user, self.monday)
 
-    def get_page(self, occurrences):
+    def get_page(self):
         """The rows of the week shown on this page (``?page=``): a programme of a few hundred offers has a few
         hundred dates a week, more than one form can take in or a server render quickly."""
-        page = Paginator(list(occurrences), GRID_PAGE_SIZE).get_page(self.request.GET.get("page"))
-        self.load_places([occurrences[key] for key in page.object_list])
-        return page
+        return Paginator(self.week.order, GRID_PAGE_SIZE).get_page(self.request.GET.get("page"))
 
-    def load_places(self, rows):
-        """The meeting points the rows name (the offer's, or another one of a time), in one query."""
-        schedules = [schedule for occurrence in rows for schedule in occurrence.schedules]
-        ids = {o.angebot.treffpunkt_id for o in rows} | {s.treffpunkt_id for s in schedules}
-        places = Treffpunkt.objects.only("name").in_bulk(ids - {None})
-        for item in [*(o.angebot for o in rows), *schedules]:
-            item.treffpunkt = places.get(item.treffpunkt_id)
-
-    def get_formset(self, occurrences, page, data=None):
-        """The forms of the rows on ``page``; any row of the week is accepted (``occurrences``)."""
+    def get_formset(self, page, data=None):
+        """The forms of the rows on ``page``; any row of the week is accepted (``self.week``)."""
+        self.week.load([*page.object_list, *self.week.cancelled_keys])
         recorded = Teilnahme.objects.filter(
             period=Teilnahme.Period.OCCURRENCE,
             angebot__in={angebot_id for angebot_id, _day in page.object_list},
@@ -367,20 +422,34 @@ class AttendanceGridView(PortalMixin, TemplateView):
             for angebot_id, day in page.object_list
             for count in [counts.get((angebot_id, day))]
         ]
-        return AttendanceFormSet(data, initial=initial, form_kwargs={"occurrences": occurrences}, prefix="teilnahme")
+        return AttendanceFormSet(data, initial=initial, form_kwargs={"occurrences": self.week}, prefix="teilnahme")
+
+    def render_grid(self, formset, page):
+        """The rows of the form and the cancelled dates, as HTML: rendered without the request, so that a page
+        nobody has changed can be remembered (the form's CSRF token stays outside, in the page)."""
+        context = {"formset": formset, "page_obj": page, "cancelled": self.week.cancelled()}
+        return {
+            "grid": render_to_string("treffpunkte/includes/attendance_rows.html", context),
+            "cancelled": render_to_string("treffpunkte/includes/attendance_cancelled.html", context),
+        }
 
     def get(self, request, *args, **kwargs):
-        occurrences, cancelled = self.occurrences()
-        page = self.get_page(occurrences)
-        return self.render_to_response(
-            self.get_context_data(formset=self.get_formset(occurrences, page), cancelled=cancelled, page_obj=page)
+        page = self.get_page()
+        # Rendering forty rows of a form costs more than everything else: an unchanged page is remembered as HTML
+        # until any data changes, like the order of the week.
+        grid = remember(
+            request.user,
+            "attendance-page",
+            lambda: self.render_grid(self.get_formset(page), page),
+            self.monday,
+            page.number,
         )
+        return self.render_to_response(self.get_context_data(page_obj=page, **grid))
 
     def post(self, request, *args, **kwargs):
-        occurrences, cancelled = self.occurrences()
-        page = self.get_page(occurrences)
+        page = self.get_page()
         # A copy the conflicts below can change: the counts recorded meanwhile become the rows' loaded counts.
-        formset = self.get_formset(occurrences, page, data=request.POST.copy())
+        formset = self.get_formset(page, data=request.POST.copy())
         if formset.is_valid():
             # Only the rows the person changed since loading the page are written (and logged): a row left alone
             # is never saved, even if someone else changed its count meanwhile.
@@ -416,7 +485,7 @@ class AttendanceGridView(PortalMixin, TemplateView):
                 )
                 on_page = f"&page={page.number}" if page.number > 1 else ""
                 return redirect(f"{reverse('treffpunkte:attendance-grid')}?woche={iso_week(self.monday)}{on_page}")
-        return self.render_to_response(self.get_context_data(formset=formset, cancelled=cancelled, page_obj=page))
+        return self.render_to_response(self.get_context_data(page_obj=page, **self.render_grid(formset, page)))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
