@@ -66,7 +66,8 @@ def main(args):
         for query in slowest:
             print(f"      {float(query['time']) * 1000:7.1f} ms  {query['sql'][:220]}")
         if use_cprofile:
-            pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+            stats = pstats.Stats(profile).sort_stats(os.environ.get("SORT", "tottime"))
+            stats.print_stats(int(os.environ.get("TOP", 25)))
 
 
 if __name__ == "__main__":

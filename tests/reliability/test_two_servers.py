@@ -1,8 +1,9 @@
 """Two app servers on one PostgreSQL and one Redis keep no state of their own.
 
 Two gunicorn processes serve the same test database with ``REDIS_URL`` set: a login made through one is valid
-on the other (sessions in the shared cache and the database), and a public page cached through one is fresh
-there once a reviewer approved a change through the other (the content version lives in Redis).
+on the other (sessions in the shared cache and the database), and a public page cached through one, and the
+reviewer's remembered queue there, are fresh once a reviewer approved a change through the other (the
+generations of hameln_quartiere/cache.py live in Redis).
 """
 
 import http.cookiejar
@@ -177,11 +178,16 @@ def test_a_page_cached_on_one_server_is_fresh_there_after_an_approval_on_the_oth
 
     status, page = anonymous.request(server_b, public_page)
     assert status == 200 and "Offener Treff am Nachmittag." in page
-    url, prefix = shared_redis
-    assert any(b":public:" in key for key in redis.Redis.from_url(url).scan_iter(f"{prefix}:*")), "cached in Redis"
-
+    # The reviewer's queue, remembered on server B too (hameln_quartiere/cache.py).
     reviewer = Browser()
     login(reviewer, server_a, qm)
+    status, queue = reviewer.request(server_b, reverse("review-queue"))
+    assert status == 200 and treffpunkt.name in queue
+    url, prefix = shared_redis
+    keys = list(redis.Redis.from_url(url).scan_iter(f"{prefix}:*"))
+    assert any(b":public:" in key for key in keys), "the public page is cached in Redis"
+    assert any(b":data:" in key for key in keys), "the queue is remembered in Redis"
+
     review_url = reverse("treffpunkte:treffpunkt-review", args=[treffpunkt.pk])
     status, _page = reviewer.post_form(server_a, review_url, {"decision": "approve", "version": treffpunkt.version})
     assert status == 302, "approved"
@@ -190,3 +196,5 @@ def test_a_page_cached_on_one_server_is_fresh_there_after_an_approval_on_the_oth
     assert status == 200
     assert "Jetzt auch samstags geöffnet." in page
     assert "Offener Treff am Nachmittag." not in page
+    status, queue = reviewer.request(server_b, reverse("review-queue"))
+    assert status == 200 and treffpunkt.name not in queue
