@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -206,10 +206,13 @@ class EntryListView(EntryMixin, ListView):
         context.update(
             filter=self.filterset,
             columns=self.filterset_class.columns,
-            rows=[
-                (entry, [column.cell(entry) for column in self.filterset_class.columns])
-                for entry in context["object_list"]
-            ],
+            # Read when the page shows them: a remembered list ({% remembered %}) reads no rows at all.
+            rows=SimpleLazyObject(
+                lambda: [
+                    (entry, [column.cell(entry) for column in self.filterset_class.columns])
+                    for entry in context["object_list"]
+                ]
+            ),
             current_order=self.request.GET.get("o", ""),
             query=query,
             can_add=may(self.request.user, "add", self.model),
@@ -481,10 +484,15 @@ class MergedEntries:
     (``hameln_quartiere.cache``)."""
 
     def __init__(self, querysets, *, key, reverse=False, remember_as=None):
-        self.querysets = querysets
+        # A list, or a function that makes it: then it is called only if something is not remembered.
+        self.make_querysets = querysets if callable(querysets) else lambda: querysets
         self.key = key
         self.reverse = reverse
         self.remember_as = remember_as
+
+    @cached_property
+    def querysets(self):
+        return self.make_querysets()
 
     def _remembered(self, what, compute):
         if self.remember_as is None:
@@ -494,11 +502,11 @@ class MergedEntries:
 
     @cached_property
     def count(self):
-        if not self.querysets:
-            return 0
         return self._remembered("count", self._count)
 
     def _count(self):
+        if not self.querysets:
+            return 0
         pks = [queryset.order_by().values("pk") for queryset in self.querysets]
         return pks[0].union(*pks[1:], all=True).count()
 
@@ -506,7 +514,8 @@ class MergedEntries:
         return self.count
 
     def __getitem__(self, window):
-        return self._remembered((window.start, window.stop), lambda: self._window(window))
+        # Read when the page shows it: a remembered page ({% remembered %}) needs none of the entries.
+        return SimpleLazyObject(lambda: self._remembered((window.start, window.stop), lambda: self._window(window)))
 
     def _window(self, window):
         # Each kind is already sorted; the first ``stop`` of the merge come from the first ``stop`` of each.
@@ -528,16 +537,20 @@ class ReviewQueueView(PortalMixin, TemplateView):
         if form.is_valid():
             chosen_type = form.cleaned_data["kind"]
             quartier = form.cleaned_data["quartier"]
-        streams = []
-        for model in models:
-            if chosen_type and model._meta.label_lower != chosen_type:
-                continue
-            queryset = model.objects.awaiting_review_by(self.request.user)
-            if quartier is not None:
-                queryset = queryset.in_quarters([quartier.pk])
-            streams.append(
-                queryset.select_related(model.quartier_lookup, "submitted_by").order_by("submitted_at", "pk")
-            )
+
+        def streams():
+            querysets = []
+            for model in models:
+                if chosen_type and model._meta.label_lower != chosen_type:
+                    continue
+                queryset = model.objects.awaiting_review_by(self.request.user)
+                if quartier is not None:
+                    queryset = queryset.in_quarters([quartier.pk])
+                querysets.append(
+                    queryset.select_related(model.quartier_lookup, "submitted_by").order_by("submitted_at", "pk")
+                )
+            return querysets
+
         # Remembered per filter: the streams differ by kind and quarter.
         remember_as = (self.request.user, "review-queue", chosen_type, quartier.pk if quartier else None)
         entries = MergedEntries(streams, key=lambda entry: entry.submitted_at, remember_as=remember_as)

@@ -175,3 +175,20 @@ def test_a_grid_with_errors_is_rendered_from_the_input_not_from_the_cache(people
     assert response.status_code == 200
     assert 'value="-4"' in content
     assert "negativ" in content
+
+
+def test_a_remembered_list_reads_no_rows_and_shows_an_entry_added_since(
+    people, kuckuck, django_assert_max_num_queries
+):
+    client = client_for(people["qm"])
+    url = reverse("handlungskonzepte:massnahme-list") + "?o=title"
+    first = make_entry("massnahme", kuckuck)
+    assert first.title in client.get(url).content.decode()
+
+    # The session, the person, the count for the paginator and the unread notifications.
+    with django_assert_max_num_queries(4):
+        client.get(url)
+    second = make_entry("massnahme", kuckuck)
+    page = client.get(url).content.decode()
+
+    assert first.title in page and second.title in page

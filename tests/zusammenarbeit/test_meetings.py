@@ -391,6 +391,7 @@ LIST_QUERIES = 7
 DETAIL_QUERIES = 17
 
 
+@pytest.mark.usefixtures("computed_not_remembered")
 @pytest.mark.parametrize("role", ["gwa", "qm"])
 def test_the_meeting_list_needs_the_same_queries_for_3_and_30_meetings(people, kuckuck, role):
     client = client_for(people[role])

@@ -237,6 +237,7 @@ PINNED_LIST = 8
 PINNED_DETAIL = 10
 
 
+@pytest.mark.usefixtures("computed_not_remembered")
 def test_the_practice_list_needs_the_same_queries_for_few_and_many(people, kuckuck, suedstadt, nordstadt):
     client = client_for(people["gwa"])
     url = reverse("zusammenarbeit:praxisbeispiel-list")
