@@ -14,8 +14,6 @@ from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from hameln_quartiere.exports import ILLEGAL_SHEET_CHARACTERS, XLSX_TYPE, bold_cell, xlsx_cell
 from hameln_quartiere.pdf import render_pdf
@@ -60,6 +58,10 @@ def sheet_names(sections):
 
 def xlsx(document, version=None):
     """The workbook as bytes: a first sheet about the report, then a sheet per section with its tables."""
+    # Imported here, as in hameln_quartiere.exports: most server processes never make a spreadsheet.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
     workbook = Workbook(write_only=True)
     bold, title_font, wrap = Font(bold=True), Font(bold=True, size=14), Alignment(wrap_text=True, vertical="top")
     about = workbook.create_sheet(_("Report")[:SHEET_NAME_LENGTH])

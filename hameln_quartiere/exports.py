@@ -12,10 +12,6 @@ from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
@@ -66,7 +62,14 @@ def _csv_value(value):
     return value
 
 
+# openpyxl is imported when a spreadsheet is made, not when the server starts: it would take about 10 MB of
+# every server process, and most processes never make a spreadsheet.
+
+
 def _xlsx(header, table, title):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook(write_only=True)
     # Sheet names are at most 31 characters and must not contain []:*?/\.
     sheet = workbook.create_sheet(title=ILLEGAL_SHEET_CHARACTERS.sub("", title)[:31] or "export")
@@ -80,12 +83,17 @@ def _xlsx(header, table, title):
 
 
 def bold_cell(sheet, value, font):
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(sheet, value=value)
     cell.font = font
     return cell
 
 
 def xlsx_cell(sheet, value):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     if isinstance(value, datetime.datetime):
         # Spreadsheets know no time zones: local time, as the person saw it on the page.
         return timezone.localtime(value).replace(tzinfo=None)

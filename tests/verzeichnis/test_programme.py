@@ -183,13 +183,13 @@ def test_the_quarter_pdf_has_the_quarters_offers(client, kuckuck, week):
 
 def test_rendering_the_pdf_reads_only_local_static_files(client, nest, week, monkeypatch):
     fetched = []
-    fetch = pdf.StaticFilesFetcher.fetch
+    fetch = pdf.static_files_fetcher().fetch
 
     def spy(self, url, headers=None):
         fetched.append(url)
         return fetch(self, url, headers)
 
-    monkeypatch.setattr(pdf.StaticFilesFetcher, "fetch", spy)
+    monkeypatch.setattr(pdf.static_files_fetcher(), "fetch", spy)
     get(client, "programm-treffpunkt-pdf", nest.slug, woche=WEEK)
 
     assert "http://testserver/static/css/print.css" in fetched
@@ -197,7 +197,7 @@ def test_rendering_the_pdf_reads_only_local_static_files(client, nest, week, mon
 
 
 def test_the_pdf_fetcher_serves_static_files_from_disk_and_refuses_everything_else():
-    fetcher = pdf.StaticFilesFetcher("http://testserver/")
+    fetcher = pdf.static_files_fetcher()("http://testserver/")
 
     response = fetcher.fetch("http://testserver/static/css/print.css")
     assert b"@media print" in response.read()
