@@ -17,6 +17,9 @@ from tests import factories as f
 from tests.hameln_quartiere.test_admin import FACTORIES, REGISTERED
 from treffpunkte import models as tp
 
+# What computing each list costs; remembered, a list reads no rows (the last test here).
+pytestmark = pytest.mark.usefixtures("computed_not_remembered")
+
 SUBMITTED = f"?review_state__exact={ReviewState.SUBMITTED}"
 RUNNING = f"?status__exact={hk.Massnahme.Status.RUNNING}"
 
@@ -194,3 +197,36 @@ def test_no_changelist_reads_anything_row_by_row(admin_client, model):
 
     assert response.status_code == 200
     assert len(three) == len(one), "\n".join(query["sql"] for query in three.captured_queries)
+
+
+@pytest.mark.parametrize(("query", "shown"), [("", 2), ("?p=2", 1), ("?all=", 3)])
+def test_the_selection_note_counts_the_rows_of_the_page_without_reading_them(admin_client, settings, query, shown):
+    for _ in range(3):
+        f.TreffpunktFactory()
+    model_admin = admin.site._registry[tp.Treffpunkt]
+    settings.PORTAL_CACHE = True
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(model_admin, "list_per_page", 2)
+        response = admin_client.get(changelist(tp.Treffpunkt) + query)
+
+    assert response.status_code == 200
+    assert f"0 von {shown} ausgewählt" in response.text
+    assert response.text.count('class="action-select"') == shown
+
+
+def test_a_remembered_admin_list_reads_no_rows_and_shows_a_row_added_since(
+    admin_client, django_assert_max_num_queries, settings
+):
+    settings.PORTAL_CACHE = True
+    first = f.TreffpunktFactory(name="Erster Treff")
+    url = changelist(tp.Treffpunkt)
+    assert first.name in admin_client.get(url).text
+
+    # Session, user, the count, the total count and the quarters of the filter: no rows.
+    with django_assert_max_num_queries(5):
+        admin_client.get(url)
+    f.TreffpunktFactory(name="Zweiter Treff")
+    page = admin_client.get(url).text
+
+    assert "Erster Treff" in page and "Zweiter Treff" in page

@@ -284,6 +284,7 @@ def changelist_queries(client, model):
     return [query["sql"] for query in context.captured_queries]
 
 
+@pytest.mark.usefixtures("computed_not_remembered")
 @pytest.mark.parametrize(
     ("model", "make"),
     [(tp.Treffpunkt, make_treffpunkt), (tp.Angebot, make_angebot), (hk.Massnahme, make_massnahme)],
