@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -126,6 +127,23 @@ def test_pages_are_served_from_the_cache_until_public_content_changes(client, sp
         get(client, "angebot", sprachcafe.pk)
     sprachcafe.schedules.first().delete()
     assert get(client, "angebot", sprachcafe.pk).text.count("Wöchentlich am") == 6
+
+
+def test_while_one_request_computes_a_changed_page_the_others_get_its_previous_version(client, sprachcafe, monkeypatch):
+    get(client, "angebot", sprachcafe.pk)
+    sprachcafe.schedules.first().delete()
+    # Another request is computing the changed page right now: it holds the computing mark of this generation.
+    real_add = cache.add
+    monkeypatch.setattr(
+        cache,
+        "add",
+        lambda key, *args, **kwargs: False if key.endswith(":computing") else real_add(key, *args, **kwargs),
+    )
+
+    assert get(client, "angebot", sprachcafe.pk).text.count("Wöchentlich am") == 7  # the previous version
+
+    monkeypatch.undo()
+    assert get(client, "angebot", sprachcafe.pk).text.count("Wöchentlich am") == 6  # computed afresh
 
 
 def test_responses_carry_an_etag_and_answer_304_when_unchanged(client, sprachcafe):
