@@ -6,7 +6,10 @@ settings (``bench.settings``: DEBUG off, plain HTTP on loopback), logs in the de
 every page twice with wrk, a separate process:
 
 * throughput at saturation: 8 connections as fast as they can, 10 seconds;
-* latency at a realistic load: 50 users, each pausing about a second between requests, 60 seconds.
+* latency at a realistic load: 50 users, each pausing about a second between requests, 60 seconds; meanwhile
+  the data changes every 10 seconds (``BENCH_CHANGE_SECONDS``): the cache generations move on as a save
+  anywhere in the programme moves them (``hameln_quartiere/cache.py``), so every remembered page and public
+  page is computed afresh, as it would be while staff are at work.
 
 The ceiling, a Django view doing one query under the same server and middleware, is measured at the start
 and at the end (the mean is used); each page is compared with it and with the Django admin changelist of the
@@ -15,9 +18,9 @@ with the resident memory of each gunicorn worker after the run.
 
 Settings (environment variables): BENCH_DB, BENCH_PG_URL (server, without the database name), BENCH_SCALE,
 BENCH_PORT, BENCH_WORKERS, BENCH_THREADS, BENCH_SATURATION_SECONDS, BENCH_SATURATION_CONNECTIONS,
-BENCH_LOAD_SECONDS, BENCH_LOAD_USERS, BENCH_THINK_MS, BENCH_REDIS_URL (empty: in-memory cache per worker),
-BENCH_REUSE_DB=1 (keep an already seeded database: for quick runs while profiling), BENCH_ONLY (comma-separated
-page keys), BENCH_RESULTS (output file).
+BENCH_LOAD_SECONDS, BENCH_LOAD_USERS, BENCH_THINK_MS, BENCH_CHANGE_SECONDS (0: no changes), BENCH_REDIS_URL
+(empty: in-memory cache per worker), BENCH_REUSE_DB=1 (keep an already seeded database: for quick runs while
+profiling), BENCH_ONLY (comma-separated page keys), BENCH_RESULTS (output file).
 """
 
 import datetime
@@ -31,6 +34,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -64,6 +68,7 @@ SATURATION_CONNECTIONS = int(setting("BENCH_SATURATION_CONNECTIONS", 8))
 LOAD_SECONDS = int(setting("BENCH_LOAD_SECONDS", 60))
 LOAD_USERS = int(setting("BENCH_LOAD_USERS", 50))
 THINK_MS = int(setting("BENCH_THINK_MS", 1000))
+CHANGE_SECONDS = float(setting("BENCH_CHANGE_SECONDS", 10))
 REDIS_URL = setting("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 RESULTS = Path(setting("BENCH_RESULTS", Path(__file__).with_name("results.md")))
 BASE = f"http://127.0.0.1:{PORT}"
@@ -304,13 +309,45 @@ def drain(limit=120):
         time.sleep(0.2)
 
 
+class DataChanges(threading.Thread):
+    """Moves the cache generations on every ``CHANGE_SECONDS`` (the keys of hameln_quartiere/cache.py under the
+    bench settings' prefix), as a save anywhere in the programme would: every remembered answer and cached
+    public page is out of date and is computed again on its next request."""
+
+    KEYS = ("hq-bench:1:data:generation", "hq-bench:1:public:generation")
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.stopped = threading.Event()
+        self.count = 0
+
+    def run(self):
+        import redis
+
+        client = redis.Redis.from_url(REDIS_URL)
+        while not self.stopped.wait(CHANGE_SECONDS):
+            for key in self.KEYS:
+                client.incr(key)
+            self.count += 1
+
+    def __enter__(self):
+        if CHANGE_SECONDS > 0 and REDIS_URL:
+            self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+
+
 def measure(page, cookie):
     drain()
     page.results["saturation"] = wrk(
         page, cookie, connections=SATURATION_CONNECTIONS, seconds=SATURATION_SECONDS, think_ms=0
     )
     drain()
-    page.results["load"] = wrk(page, cookie, connections=LOAD_USERS, seconds=LOAD_SECONDS, think_ms=THINK_MS)
+    with DataChanges() as changes:
+        page.results["load"] = wrk(page, cookie, connections=LOAD_USERS, seconds=LOAD_SECONDS, think_ms=THINK_MS)
+    page.results["load"]["data_changes"] = changes.count
     saturation, load = page.results["saturation"], page.results["load"]
     say(
         f"  {page.name:<30} {saturation['rps']:7.1f} req/s   p50 {load['p50_us'] / 1000:6.1f}  p95 "
@@ -467,7 +504,12 @@ def main():
         f"- Server: gunicorn, {WORKERS} gthread workers × {THREADS} threads, DEBUG off, "
         f"{'Redis' if REDIS_URL else 'in-memory'} cache; wrk on the same machine over loopback",
         f"- Throughput: {SATURATION_CONNECTIONS} connections, {SATURATION_SECONDS} s. Latency: {LOAD_USERS} users, "
-        f"about {THINK_MS} ms think time, {LOAD_SECONDS} s.",
+        f"about {THINK_MS} ms think time, {LOAD_SECONDS} s"
+        + (
+            f", the data changing every {CHANGE_SECONDS:g} s (every remembered and cached page computed afresh)."
+            if CHANGE_SECONDS > 0 and REDIS_URL
+            else ", no data changes."
+        ),
         f"- Ceiling (one query, same server): {ceiling_rps:.1f} req/s (mean of start and end: "
         f"{first_ceiling:.1f} and {final['rps']:.1f})",
         f"- Gunicorn worker RSS after the run: {rss_text} (after warm-up: {rss_warm_text}; target: under 150 MB)",
