@@ -8,6 +8,7 @@ numbers are one conditional aggregation per block, grouped by quarter.
 
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.apps import apps
 from django.conf import settings
@@ -90,21 +91,28 @@ def _title_expression(model):
     return F(_title_field(model))
 
 
+class ShortList(NamedTuple):
+    """A start-page list: how many entries there are (None when not counted), and the first few."""
+
+    count: int | None
+    rows: list
+
+
 def short_list(querysets, *, order_by, limit=SHORT_LIST, with_count=True):
-    """``(count, rows)``: how many entries the querysets hold together, and the first ``limit`` by ``order_by``.
+    """A ``ShortList``: how many entries the querysets hold together, and the first ``limit`` by ``order_by``.
 
     Two queries at most (the count, the rows), whatever the number of models or entries. ``count`` is None
     when ``with_count`` is off.
     """
     querysets = [queryset.order_by() for queryset in querysets]
     if not querysets:
-        return (0 if with_count else None), []
+        return ShortList(0 if with_count else None, [])
     count = None
     if with_count:
         pks = [queryset.values("pk") for queryset in querysets]
         count = pks[0].union(*pks[1:], all=True).count()
         if not count:
-            return 0, []
+            return ShortList(0, [])
     parts = [
         queryset.annotate(
             row_kind=Value(queryset.model._meta.label_lower),
@@ -118,20 +126,23 @@ def short_list(querysets, *, order_by, limit=SHORT_LIST, with_count=True):
         # rows per kind instead of every entry of the programme (PostgreSQL; SQLite cannot).
         parts = [part.order_by(*order_by)[:limit] for part in parts]
     rows = parts[0].union(*parts[1:], all=True).order_by(*order_by)[:limit]
-    return count, [
-        EntryRow(
-            model=apps.get_model(row["row_kind"]),
-            pk=row["pk"],
-            title=row["row_title"],
-            # No quarter: something of the whole programme (a meeting of the steering round).
-            quartier=row["row_quartier"] or _("All quarters"),
-            review_state=row["review_state"],
-            approved_at=row["approved_at"],
-            submitted_at=row["submitted_at"],
-            updated_at=row["updated_at"],
-        )
-        for row in rows
-    ]
+    return ShortList(
+        count,
+        [
+            EntryRow(
+                model=apps.get_model(row["row_kind"]),
+                pk=row["pk"],
+                title=row["row_title"],
+                # No quarter: something of the whole programme (a meeting of the steering round).
+                quartier=row["row_quartier"] or _("All quarters"),
+                review_state=row["review_state"],
+                approved_at=row["approved_at"],
+                submitted_at=row["submitted_at"],
+                updated_at=row["updated_at"],
+            )
+            for row in rows
+        ],
+    )
 
 
 def review_queue(user, models):
@@ -364,42 +375,18 @@ class StartBlocks:
         return remember(self.user, "open-tasks", lambda: open_tasks(self.user))
 
     @cached_property
-    def _queue(self):
-        return review_queue(self.user, self.models) if self.is_reviewer else (0, [])
-
-    @property
-    def queue_count(self):
-        return self._queue[0]
-
-    @property
     def queue(self):
-        return self._queue[1]
+        return review_queue(self.user, self.models) if self.is_reviewer else ShortList(0, [])
 
     @cached_property
-    def _tasks(self):
-        return my_tasks(self.user, self.editable) if self.editable else (0, [])
-
-    @property
-    def task_count(self):
-        return self._tasks[0]
-
-    @property
     def tasks(self):
-        return self._tasks[1]
+        return my_tasks(self.user, self.editable) if self.editable else ShortList(0, [])
 
     @cached_property
     def submissions(self):
         return my_submissions(self.user, self.models) if self.editable else []
 
     @cached_property
-    def _stale(self):
+    def stale(self):
         # Editors see what they may update; readers see what is stale in their quarters, for information.
         return stale_entries(self.user, self.editable or self.models)
-
-    @property
-    def stale_count(self):
-        return self._stale[0]
-
-    @property
-    def stale(self):
-        return self._stale[1]

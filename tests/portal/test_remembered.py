@@ -177,9 +177,7 @@ def test_a_grid_with_errors_is_rendered_from_the_input_not_from_the_cache(people
     assert "negativ" in content
 
 
-def test_a_remembered_list_reads_no_rows_and_shows_an_entry_added_since(
-    people, kuckuck, django_assert_max_num_queries
-):
+def test_a_remembered_list_reads_no_rows_and_shows_an_entry_added_since(people, kuckuck, django_assert_max_num_queries):
     client = client_for(people["qm"])
     url = reverse("handlungskonzepte:massnahme-list") + "?o=title"
     first = make_entry("massnahme", kuckuck)

@@ -61,8 +61,10 @@ def test_the_queue_shows_the_count_and_the_five_oldest_submissions_in_my_quarter
 
     response = start_page(people["gwa"])
 
-    assert response.context["blocks"].queue_count == len(KINDS)
-    assert titles(response.context["blocks"].queue) == [getattr(entry, "title", None) or entry.name for entry in entries[:5]]
+    assert response.context["blocks"].queue.count == len(KINDS)
+    assert titles(response.context["blocks"].queue.rows) == [
+        getattr(entry, "title", None) or entry.name for entry in entries[:5]
+    ]
     queue = block(response, "queue")
     assert re.search(rf"data-queue-count>\s*{len(KINDS)}\s*<", queue)
     oldest = entries[0]
@@ -77,8 +79,8 @@ def test_readers_have_no_review_queue_tasks_or_submissions(people, kuckuck):
         response = start_page(people[role])
 
         assert response.context["blocks"].read_only is True
-        assert response.context["blocks"].queue == []
-        assert response.context["blocks"].tasks == []
+        assert response.context["blocks"].queue.rows == []
+        assert response.context["blocks"].tasks.rows == []
         assert 'data-block="queue"' not in response.content.decode()
         assert 'data-block="tasks"' not in response.content.decode()
         assert "You read and comment on the entries of your quarters" in response.content.decode()
@@ -98,8 +100,8 @@ def test_my_tasks_are_my_drafts_and_entries_returned_to_me_longest_waiting_first
 
     response = start_page(gwa)
 
-    assert response.context["blocks"].task_count == 2
-    assert titles(response.context["blocks"].tasks) == [draft.title, returned.title]
+    assert response.context["blocks"].tasks.count == 2
+    assert titles(response.context["blocks"].tasks.rows) == [draft.title, returned.title]
     tasks = block(response, "tasks")
     assert draft.get_absolute_url() in tasks
     assert "Returned for revision" in tasks
@@ -139,8 +141,8 @@ def test_stale_entries_are_those_i_may_change_not_updated_for_the_threshold(peop
 
     response = start_page(people["gwa"])
 
-    assert response.context["blocks"].stale_count == 2
-    assert titles(response.context["blocks"].stale) == [older_measure.title, old_point.name]
+    assert response.context["blocks"].stale.count == 2
+    assert titles(response.context["blocks"].stale.rows) == [older_measure.title, old_point.name]
     stale = block(response, "stale")
     assert "more than 30 days" in stale
     assert reverse("treffpunkte:treffpunkt-update", args=[old_point.pk]) in stale
@@ -156,7 +158,7 @@ def test_finished_entries_are_not_stale(people, kuckuck):
 
     response = start_page(people["qm"])
 
-    assert titles(response.context["blocks"].stale) == [running.title]
+    assert titles(response.context["blocks"].stale.rows) == [running.title]
 
 
 def test_readers_see_stale_entries_of_their_quarters_without_a_call_to_edit(people, kuckuck, nordstadt):
@@ -167,7 +169,7 @@ def test_readers_see_stale_entries_of_their_quarters_without_a_call_to_edit(peop
 
     response = start_page(people["familie"])
 
-    assert titles(response.context["blocks"].stale) == [concept.title]
+    assert titles(response.context["blocks"].stale.rows) == [concept.title]
     stale = block(response, "stale")
     assert "Entries in your quarters that nobody has updated for more than 90 days" in stale
     assert concept.get_absolute_url() in stale
@@ -311,11 +313,11 @@ def test_the_start_page_needs_the_same_queries_for_3_and_30_entries_of_each_kind
 
     assert len(many) == len(few), "\n".join(["--- few:", *few, "--- many:", *many])
     assert len(many) == expected, "\n".join(many)
-    assert many_response.context["blocks"].stale_count > few_response.context["blocks"].stale_count > 0
+    assert many_response.context["blocks"].stale.count > few_response.context["blocks"].stale.count > 0
     if role in ("gwa", "qm"):
-        assert many_response.context["blocks"].queue_count > few_response.context["blocks"].queue_count > 0
-        assert many_response.context["blocks"].task_count > few_response.context["blocks"].task_count > 0
-        assert len(many_response.context["blocks"].queue) == 5
+        assert many_response.context["blocks"].queue.count > few_response.context["blocks"].queue.count > 0
+        assert many_response.context["blocks"].tasks.count > few_response.context["blocks"].tasks.count > 0
+        assert len(many_response.context["blocks"].queue.rows) == 5
 
 
 def test_no_handlungskonzept_is_editable_by_gwa_so_none_is_stale_for_them(people, kuckuck):
@@ -323,14 +325,14 @@ def test_no_handlungskonzept_is_editable_by_gwa_so_none_is_stale_for_them(people
     set_times(concept, updated_at=days_ago(365))
 
     assert Handlungskonzept.objects.filter(pk=concept.pk).exists()
-    assert start_page(people["gwa"]).context["blocks"].stale_count == 0
-    assert start_page(people["qm"]).context["blocks"].stale_count == 1
+    assert start_page(people["gwa"]).context["blocks"].stale.count == 0
+    assert start_page(people["qm"]).context["blocks"].stale.count == 1
 
 
 def test_an_angebot_in_the_queue_links_to_its_review_page(people, kuckuck):
     angebot = make_entry("angebot", kuckuck, ReviewState.SUBMITTED, author=people["gwa"])
 
-    (row,) = start_page(people["qm"]).context["blocks"].queue
+    (row,) = start_page(people["qm"]).context["blocks"].queue.rows
 
     assert row.model is Angebot
     assert row.review_url == reverse("treffpunkte:angebot-review", args=[angebot.pk])

@@ -17,7 +17,7 @@ print(",".join(name for name in ("weasyprint", "openpyxl", "fontTools", "PIL") i
 
 
 def test_starting_a_server_process_loads_no_pdf_or_spreadsheet_library():
-    loaded = subprocess.run(  # noqa: S603 - our own interpreter
+    loaded = subprocess.run(
         [sys.executable, "-c", START_SERVER],
         cwd=settings.BASE_DIR,
         env={"DJANGO_SETTINGS_MODULE": "hameln_quartiere.settings", "DEBUG": "true", "PATH": ""},

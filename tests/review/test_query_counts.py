@@ -341,4 +341,4 @@ def test_the_portal_start_page_needs_the_same_queries_for_few_and_many_entries(
     # one for my submissions, two for stale entries, four for the quarters' numbers, the unread count.
     with django_assert_max_num_queries(15):
         response = client.get(url)
-    assert response.context["blocks"].queue_count == FEW + MANY
+    assert response.context["blocks"].queue.count == FEW + MANY
