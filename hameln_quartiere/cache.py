@@ -1,17 +1,19 @@
 """Cached answers that stay right: each is stored under a *generation*, a number in the cache that any save or
-delete of the models it was computed from moves on. Nothing is ever invalidated by hand and nothing stale is
-served: a change makes every answer computed before it unreachable, and they expire on their own.
+delete of the models it was computed from moves on. Nothing is ever invalidated by hand: a change makes every
+answer computed before it unreachable, and they expire on their own.
 
 Two generations:
 
 * ``PUBLIC``: the public pages, feeds and open data (``verzeichnis.cache``), moved on by the models they show;
-* ``DATA``: the portal's costly per-person answers (start page, review queue, the attendance week), moved on
-  by any model of the project's apps. Every change in the portal writes the audit log, so even a service that
-  writes with ``update()`` moves it on.
+  after a change, visitors get the previous page while one request computes the new one.
+* ``DATA``: the per-person answers of the portal and the admin (start page, review queue, lists, the
+  attendance week; ``remember`` and ``{% remembered %}``), moved on by any model of the project's apps and of
+  auth. Every change in the portal writes the audit log, so even a service that writes with ``update()``
+  moves it on.
 
 A generation lives in the cache, so it is as shared as the cache is: with several server processes the cache
 must be shared (``REDIS_URL``), else one process would go on serving what another has changed. That is why
-``remember`` (the portal) is on only with a shared cache, or with the development server's single process
+``remember`` is on only with a shared cache, or with the development server's single process
 (``settings.PORTAL_CACHE``); the public pages were always cached and say so in the README.
 """
 
@@ -25,8 +27,17 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
-# The apps whose models make up the programme's data: a save of any of them moves ``DATA`` on.
-PROJECT_APPS = ("hameln_quartiere", "quartiere", "treffpunkte", "handlungskonzepte", "zusammenarbeit", "berichte")
+# The apps whose models make up the programme's data, and auth, whose groups and permissions decide what an
+# admin's pages show: a save of any of their models moves ``DATA`` on.
+DATA_APPS = (
+    "hameln_quartiere",
+    "quartiere",
+    "treffpunkte",
+    "handlungskonzepte",
+    "zusammenarbeit",
+    "berichte",
+    "auth",
+)
 
 # How long a remembered portal answer lives at most (a change makes it unreachable sooner).
 REMEMBER_SECONDS = 600
@@ -69,11 +80,11 @@ class Generation:
                 m2m_changed.connect(self.move_on, sender=through, dispatch_uid=f"{self.name}-m2m-{field}")
 
 
-def _project_models():
-    return [model for label in PROJECT_APPS for model in apps.get_app_config(label).get_models()]
+def _data_models():
+    return [model for label in DATA_APPS for model in apps.get_app_config(label).get_models()]
 
 
-DATA = Generation("data", _project_models)
+DATA = Generation("data", _data_models)
 
 
 def move_everything_on():
