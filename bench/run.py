@@ -82,6 +82,7 @@ SERVER_ENV = {
     "DATABASE_URL": f"{PG_URL}/{DB}",
     "STATIC_ROOT": str(ROOT / "bench" / "staticfiles"),
     "REDIS_URL": REDIS_URL,
+    "CACHE_KEY_PREFIX": "hq-bench",  # keeps the bench's keys apart from others in the same Redis
     "LOG_LEVEL": "WARNING",
 }
 
@@ -314,7 +315,8 @@ class DataChanges(threading.Thread):
     bench settings' prefix), as a save anywhere in the programme would: every remembered answer and cached
     public page is out of date and is computed again on its next request."""
 
-    KEYS = ("hq-bench:1:data:generation", "hq-bench:1:public:generation")
+    # Django's cache keys are "prefix:version:key"; the generations' keys are "<name>:generation".
+    KEYS = [f"{SERVER_ENV['CACHE_KEY_PREFIX']}:1:{name}:generation" for name in ("data", "public")]
 
     def __init__(self):
         super().__init__(daemon=True)

@@ -3,7 +3,6 @@ HTTP on loopback needs. Only ``bench/run`` uses this module; the production URLc
 """
 
 from hameln_quartiere.settings import *  # noqa: F403
-from hameln_quartiere.settings import CACHES, REDIS_URL
 
 # The ceiling view lives in the bench URLconf only.
 ROOT_URLCONF = "bench.urls"
@@ -13,10 +12,6 @@ SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
-
-# A shared cache, as with several server processes in production; the prefix keeps it apart from others.
-if REDIS_URL:
-    CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": "hq-bench"}}
 
 # One line per request would cost more than some of the pages measured.
 LOGGING = {

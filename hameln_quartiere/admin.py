@@ -67,8 +67,8 @@ def related_count(model, field):
     """The number of ``model`` rows whose ``field`` points to the outer row, as a correlated subquery.
 
     A ``Count`` over the join groups the whole table before the page is cut; the subquery is computed for the
-    rows on the page only (PostgreSQL evaluates it after the sort and the limit), and the paginator's COUNT
-    leaves it out.
+    rows on the page only (PostgreSQL evaluates it after the sort and the limit; for every row when the list is
+    sorted by the count), and the paginator's COUNT leaves it out.
     """
     rows = model._default_manager.filter(**{field: OuterRef("pk")}).order_by().values(field)
     return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), Value(0))

@@ -8,7 +8,6 @@ class HamelnQuartiereConfig(AppConfig):
 
     def ready(self):
         # Signal receivers: the session clock starts and failed logins are counted from the first request on.
-        from hameln_quartiere import security, throttle  # noqa: F401
-        from hameln_quartiere.cache import DATA
+        from hameln_quartiere import cache, security, throttle  # noqa: F401 - security, throttle: receivers
 
-        DATA.connect_signals()
+        cache.connect_signals()

@@ -17,13 +17,16 @@ must be shared (``REDIS_URL``), else one process would go on serving what anothe
 (``settings.PORTAL_CACHE``); the public pages were always cached and say so in the README.
 """
 
+import datetime
 import hashlib
+import logging
+import time
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -38,6 +41,8 @@ DATA_APPS = (
     "berichte",
     "auth",
 )
+
+logger = logging.getLogger(__name__)
 
 # How long a remembered portal answer lives at most (a change makes it unreachable sooner).
 REMEMBER_SECONDS = 600
@@ -54,21 +59,29 @@ class Generation:
     def current(self):
         generation = cache.get(self.key)
         if generation is None:
-            cache.add(self.key, 1, timeout=None)
-            generation = cache.get(self.key, 1)
+            # A counter lost (a cleared cache, a restarted or full Redis) starts again at the clock, never at a
+            # number it had before: an answer stored under an old number is never taken for a new one.
+            cache.add(self.key, time.time_ns(), timeout=None)
+            generation = cache.get(self.key) or time.time_ns()
         return generation
 
     def _next(self):
         try:
             cache.incr(self.key)
         except ValueError:
-            cache.set(self.key, 2, timeout=None)
+            cache.add(self.key, time.time_ns(), timeout=None)
 
     def move_on(self, **kwargs):
         """Now, and again once the change is committed: an answer computed in between read the rows before the
-        commit and was stored under the intermediate generation, which the second move leaves behind."""
-        self._next()
-        transaction.on_commit(self._next)
+        commit and was stored under the intermediate generation, which the second move leaves behind.
+
+        A cache that cannot be reached does not undo the save: it is logged, and what was remembered expires on
+        its own (REMEMBER_SECONDS, the cache's timeout for public pages)."""
+        try:
+            self._next()
+        except Exception:
+            logger.exception("The cache could not be told of a change (%s)", self.name)
+        transaction.on_commit(self._next, robust=True)
 
     def connect_signals(self):
         for model in self.models():
@@ -87,12 +100,22 @@ def _data_models():
 DATA = Generation("data", _data_models)
 
 
-def move_everything_on():
-    """After writes that send no signals (bulk inserts of the demo data): every cached answer is out of date."""
+def move_everything_on(**kwargs):
+    """After writes that send no signals (bulk inserts, ``update()`` of many rows, migrations): every cached
+    answer is out of date."""
     from verzeichnis.cache import PUBLIC
 
     for generation in (PUBLIC, DATA):
         generation.move_on()
+
+
+def connect_signals():
+    DATA.connect_signals()
+    # Data migrations write through historical models, which send no signals the generations listen to.
+    post_migrate.connect(move_everything_on, dispatch_uid="cache-move-on-after-migrate")
+
+
+SIMPLE_PARTS = (str, int, datetime.date, type(None))
 
 
 def remember(user, name, compute, *parts):
@@ -101,6 +124,9 @@ def remember(user, name, compute, *parts):
     that holds nothing of the request (no forms, no querysets)."""
     if not settings.PORTAL_CACHE:
         return compute()
+    if not all(isinstance(part, SIMPLE_PARTS) for part in parts):
+        # An object's repr may hold its memory address: the answer would never be found again.
+        raise TypeError(f"remember() takes strings, numbers, dates and None as parts, not {parts!r}")
     scope = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     key = f"data:{DATA.current()}:{timezone.localdate()}:{get_language()}:{user.pk}:{name}:{scope}"
     found = cache.get(key)

@@ -32,6 +32,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hameln_quartiere.cache import move_everything_on
 from hameln_quartiere.models import LogEntry
 from hameln_quartiere.services import MASK, SECRET_FIELDS
 
@@ -233,6 +234,8 @@ def erase_person(person, *, actor):
         person.save(update_fields=["name", "function", "email", "phone", "is_public"])
     rows = scrub_text(words, label) if words else 0
     entries = redact_audit_log(words, label, about=person) if words else 0
+    # The texts were rewritten with update(), which tells no cache: the name must leave every cached page too.
+    move_everything_on()
     return LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(model),
         object_id=str(person.pk),

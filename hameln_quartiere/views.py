@@ -28,7 +28,7 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 
 from hameln_quartiere import dashboard
-from hameln_quartiere.cache import remember
+from hameln_quartiere.cache import DATA, remember
 from hameln_quartiere.exports import FORMATS, export_response
 from hameln_quartiere.forms import CommentForm, QueueFilterForm, ReviewForm, VersionForm
 from hameln_quartiere.models import Comment, LogEntry, ReviewedModel
@@ -479,9 +479,9 @@ def entry_urls(model, prefix, form_class, filterset_class, formset_classes=(), p
 
 class MergedEntries:
     """Entries of several kinds as one ordered sequence, for a paginator: one count query for all, and per
-    page one query per kind that reads no more rows than the page needs. With ``remember_as`` (a person, a name
-    and what else the querysets depend on), the count and each page are remembered until any data changes
-    (``hameln_quartiere.cache``)."""
+    page one query per kind that reads no more rows than the page needs, when the page shows them. With
+    ``remember_as`` (a person, a name and what else the querysets depend on), the count, which the paginator
+    needs on every request, is remembered until any data changes (``hameln_quartiere.cache``)."""
 
     def __init__(self, querysets, *, key, reverse=False, remember_as=None):
         # A list, or a function that makes it: then it is called only if something is not remembered.
@@ -494,15 +494,12 @@ class MergedEntries:
     def querysets(self):
         return self.make_querysets()
 
-    def _remembered(self, what, compute):
-        if self.remember_as is None:
-            return compute()
-        user, name, *parts = self.remember_as
-        return remember(user, name, compute, *parts, what)
-
     @cached_property
     def count(self):
-        return self._remembered("count", self._count)
+        if self.remember_as is None:
+            return self._count()
+        user, name, *parts = self.remember_as
+        return remember(user, name, self._count, *parts)
 
     def _count(self):
         if not self.querysets:
@@ -515,7 +512,7 @@ class MergedEntries:
 
     def __getitem__(self, window):
         # Read when the page shows it: a remembered page ({% remembered %}) needs none of the entries.
-        return SimpleLazyObject(lambda: self._remembered((window.start, window.stop), lambda: self._window(window)))
+        return SimpleLazyObject(lambda: self._window(window))
 
     def _window(self, window):
         # Each kind is already sorted; the first ``stop`` of the merge come from the first ``stop`` of each.
@@ -551,8 +548,8 @@ class ReviewQueueView(PortalMixin, TemplateView):
                 )
             return querysets
 
-        # Remembered per filter: the streams differ by kind and quarter.
-        remember_as = (self.request.user, "review-queue", chosen_type, quartier.pk if quartier else None)
+        # The count remembered per filter: the streams differ by kind and quarter.
+        remember_as = (self.request.user, "review-queue-count", chosen_type, quartier.pk if quartier else None)
         entries = MergedEntries(streams, key=lambda entry: entry.submitted_at, remember_as=remember_as)
         page = Paginator(entries, self.paginate_by).get_page(self.request.GET.get("page"))
         context.update(filter_form=form, page_obj=page, entries=page.object_list, total=len(entries))
@@ -610,5 +607,6 @@ class InboxReadAllView(PortalMixin, View):
 
     def post(self, request):
         request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+        DATA.move_on()  # written with update(), which tells no cache
         messages.success(request, _("All notifications are marked as read."))
         return redirect("inbox")

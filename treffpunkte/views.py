@@ -363,6 +363,24 @@ class AttendanceWeek:
         return [self.loaded[key] for key in self.cancelled_keys if key in self.loaded]
 
 
+def posted_rows(data, keys):
+    """The rows ``(offer id, date)`` of the week (``keys``) that a posted attendance form names."""
+    if data is None:
+        return []
+    named = {name: value for name, value in data.items() if name.startswith("teilnahme-")}
+    rows = []
+    for name, value in named.items():
+        if not name.endswith("-angebot"):
+            continue
+        try:
+            key = (int(value), datetime.date.fromisoformat(named.get(name.removesuffix("angebot") + "date", "")))
+        except ValueError:
+            continue
+        if key in keys:
+            rows.append(key)
+    return rows
+
+
 def occurrence_key(occurrence):
     return occurrence.angebot.pk, occurrence.date
 
@@ -410,7 +428,9 @@ class AttendanceGridView(PortalMixin, TemplateView):
 
     def get_formset(self, page, data=None):
         """The forms of the rows on ``page``; any row of the week is accepted (``self.week``)."""
-        self.week.load([*page.object_list, *self.week.cancelled_keys])
+        # The rows sent may be others than the page's (a page loaded before the week changed): their offers are
+        # read together, not one by one as each form asks.
+        self.week.load([*page.object_list, *self.week.cancelled_keys, *posted_rows(data, self.week.keys)])
         recorded = Teilnahme.objects.filter(
             period=Teilnahme.Period.OCCURRENCE,
             angebot__in={angebot_id for angebot_id, _day in page.object_list},

@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst, get_valid_filename
 from django.utils.translation import gettext as _
 
+from hameln_quartiere.cache import DATA
 from hameln_quartiere.models import Notification, ReviewState
 from hameln_quartiere.rules import has_staff_role, may
 from hameln_quartiere.services import ReviewError, log, notify
@@ -139,6 +140,7 @@ def remind_assignee(assignee_id, *, today=None):
     claimed = [pk for pk in list(due) if overdue_tasks(today).filter(pk=pk).update(last_reminded_on=today)]
     if not claimed:
         return 0
+    DATA.move_on()  # the claims were written with update(), which tells no cache
     tasks = list(
         Aufgabe.objects.filter(pk__in=claimed)
         .select_related("assignee", "tagesordnungspunkt__sitzung")

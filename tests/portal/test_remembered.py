@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -42,6 +43,31 @@ def test_sessions_do_not_move_the_generation_on(db):
     session.save()
 
     assert DATA.current() == before
+
+
+def test_a_lost_counter_starts_again_at_a_number_it_never_had(db):
+    # After a cleared cache or a restarted Redis, counting from 1 again could meet an answer stored before.
+    before = DATA.current()
+    cache.clear()
+
+    assert DATA.current() > before
+
+
+def test_a_save_goes_through_when_the_cache_cannot_be_told(people, kuckuck, monkeypatch, caplog):
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Redis is gone")
+
+    monkeypatch.setattr(cache, "incr", unreachable)
+
+    entry = make_entry("angebot", kuckuck)
+
+    assert type(entry).objects.filter(pk=entry.pk).exists()
+    assert "could not be told of a change" in caplog.text
+
+
+def test_only_plain_values_key_a_remembered_answer(people):
+    with pytest.raises(TypeError):
+        remember(people["qm"], "test", lambda: 1, object())
 
 
 def test_an_answer_is_remembered_per_person_and_computed_again_after_a_change(people, kuckuck):

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.treffpunkte.conftest import MONDAY, WEEK, client_for, weekly_angebot
@@ -52,3 +54,20 @@ def test_saving_the_second_page_saves_its_rows_and_returns_to_it(gwa, long_week)
     assert response.status_code == 302
     assert response["Location"] == f"{URL}?woche={WEEK}&page=2"
     assert Teilnahme.objects.get(angebot_id=angebot_id, date=day).participants == 12
+
+
+def test_rows_sent_from_another_page_are_read_together_not_one_by_one(gwa, long_week):
+    client = client_for(gwa)
+    first = rows_of(client.get(URL, {"woche": WEEK}))
+    second = rows_of(client.get(URL, {"woche": WEEK, "page": 2}))
+    # A page that still shows the rows of the first page and the one of the second: all saved in one go, and the
+    # offers outside the page are read in one batch.
+    rows = [(angebot_id, day, 3) for angebot_id, day in [*first[:20], *second]]
+
+    with CaptureQueriesContext(connection) as queries:
+        response = post_rows(client, rows, week=f"{WEEK}&page=2")
+
+    assert response.status_code == 302
+    assert Teilnahme.objects.filter(participants=3).count() == 21
+    offer_reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "treffpunkte_angebot"')]
+    assert len(offer_reads) == 1, "\n".join(offer_reads)

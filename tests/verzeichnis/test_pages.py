@@ -146,6 +146,22 @@ def test_while_one_request_computes_a_changed_page_the_others_get_its_previous_v
     assert get(client, "angebot", sprachcafe.pk).text.count("Wöchentlich am") == 6  # computed afresh
 
 
+def test_a_page_that_is_gone_is_never_served_from_its_previous_version(client, sprachcafe, monkeypatch):
+    get(client, "angebot", sprachcafe.pk)
+    pk = sprachcafe.pk
+    sprachcafe.delete()
+    get(client, "angebot", pk, status=404)
+    # Even while another request would be computing it, nobody gets the withdrawn offer any more.
+    real_add = cache.add
+    monkeypatch.setattr(
+        cache,
+        "add",
+        lambda key, *args, **kwargs: False if key.endswith(":computing") else real_add(key, *args, **kwargs),
+    )
+
+    get(client, "angebot", pk, status=404)
+
+
 def test_responses_carry_an_etag_and_answer_304_when_unchanged(client, sprachcafe):
     first = get(client, "angebot", sprachcafe.pk)
     assert first.headers["ETag"]
