@@ -90,6 +90,15 @@ class ProgrammeDay:
 
     date: datetime.date
     occurrences: list
+    # How many more occurrences the day has than are listed (``shortened``).
+    more: int = 0
+
+
+def shortened(programme, limit):
+    """The days of ``programme`` with at most ``limit`` occurrences each, the earliest, and how many more."""
+    return [
+        ProgrammeDay(day.date, day.occurrences[:limit], max(len(day.occurrences) - limit, 0)) for day in programme
+    ]
 
 
 def week_programme(offers, monday, *, at=None):

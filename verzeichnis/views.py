@@ -58,16 +58,19 @@ class LanguageSwitchView(View):
 
 @method_decorator(cached_public, name="dispatch")
 class StartView(TemplateView):
-    """The four quarters, and what is on from today to the end of the week."""
+    """The four quarters, and what is on from today to the end of the week: the first offers of each day, and a
+    link to all of them (a city-wide programme has dozens a day; the page would be too long to read, and to load
+    on a phone)."""
 
     template_name = "verzeichnis/start.html"
+    entries_per_day = 10
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
         programme = public.week_programme(public.angebote_for_listing(), public.monday_of(today))
         return super().get_context_data(
             quartiere=Quartier.objects.only("name", "slug", "description", "is_soziale_stadt"),
-            programme=[day for day in programme if day.date >= today],
+            programme=public.shortened([day for day in programme if day.date >= today], self.entries_per_day),
             **kwargs,
         )
 

@@ -38,6 +38,23 @@ def test_start_page_shows_the_quarters_and_what_is_on_this_week(client, kuckuck,
     assert 'lang="de"' in text and 'dir="ltr"' in text
 
 
+def test_the_start_page_lists_ten_offers_a_day_and_links_to_the_rest(client, nest, today):
+    for hour in range(12):
+        angebot = f.AngebotFactory(treffpunkt=nest, title=f"Angebot um {8 + hour} Uhr", approved=True)
+        f.ScheduleFactory(
+            angebot=angebot,
+            weekday=today.weekday(),
+            start_time=datetime.time(8 + hour),
+            end_time=datetime.time(8 + hour, 30),
+        )
+
+    text = get(client, "start").text
+
+    assert "Angebot um 17 Uhr" in text and "Angebot um 18 Uhr" not in text  # the earliest ten
+    assert f'?wochentag={today.weekday()}"' in text
+    assert re.search(r"2 weitere Angebote: alle Angebote am \w+", text)
+
+
 def test_quarter_page_lists_public_meeting_points_with_their_offers_and_a_map(client, kuckuck, sprachcafe):
     f.TreffpunktFactory(quartier=kuckuck, name="Treff in Planung", status=Treffpunkt.Status.PLANNED, approved=True)
     f.TreffpunktFactory(quartier=kuckuck, name="Alter Treff", status=Treffpunkt.Status.CLOSED, approved=True)
