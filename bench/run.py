@@ -518,8 +518,8 @@ def main():
         "- Targets: no errors; p95 under 200 ms at the realistic load; public pages at least 50 % of the "
         "ceiling's throughput; portal pages at least as fast as their admin changelist.",
         "",
-        "The machine is shared with other work (other builds and test runs), so the numbers are noisy: compare "
-        "the ratios within one run rather than absolute numbers across runs.",
+        "Numbers vary from run to run, and more so when other work shares the machine: compare the ratios "
+        "within one run rather than absolute numbers across runs.",
         "",
     ]
     RESULTS.write_text("\n".join(header) + "\n" + body + "\n")
