@@ -96,9 +96,7 @@ class ProgrammeDay:
 
 def shortened(programme, limit):
     """The days of ``programme`` with at most ``limit`` occurrences each, the earliest, and how many more."""
-    return [
-        ProgrammeDay(day.date, day.occurrences[:limit], max(len(day.occurrences) - limit, 0)) for day in programme
-    ]
+    return [ProgrammeDay(day.date, day.occurrences[:limit], max(len(day.occurrences) - limit, 0)) for day in programme]
 
 
 def week_programme(offers, monday, *, at=None):
